@@ -1,0 +1,73 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Flowdesk.Persistence;
+
+/// <summary>Reads the database settings: Flowdesk:Database (sqlite | postgres) and ConnectionStrings:Flowdesk.</summary>
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
+{
+    public const string DefaultSqlite = "Data Source=data/flowdesk.db";
+
+    public static DatabaseSettings From(IConfiguration configuration)
+    {
+        var providerName = configuration["Flowdesk:Database"] ?? "sqlite";
+        var provider = providerName.ToLowerInvariant() switch
+        {
+            "sqlite" => DatabaseProvider.Sqlite,
+            "postgres" or "postgresql" or "npgsql" => DatabaseProvider.Postgres,
+            _ => throw new InvalidOperationException($"Flowdesk:Database must be 'sqlite' or 'postgres', not '{providerName}'."),
+        };
+        var connectionString = configuration.GetConnectionString("Flowdesk");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (provider == DatabaseProvider.Postgres)
+                throw new InvalidOperationException("ConnectionStrings:Flowdesk is required when Flowdesk:Database is 'postgres'.");
+            connectionString = DefaultSqlite;
+        }
+        return new DatabaseSettings(provider, connectionString);
+    }
+}
+
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddFlowdeskDatabase(this IServiceCollection services, DatabaseSettings settings)
+    {
+        services.AddSingleton(settings);
+        switch (settings.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                EnsureSqliteFolder(settings.ConnectionString);
+                services.AddDbContext<SqliteFlowdeskDb>(o => ConfigureSqlite(o, settings.ConnectionString));
+                services.AddScoped<FlowdeskDb>(sp => sp.GetRequiredService<SqliteFlowdeskDb>());
+                break;
+            case DatabaseProvider.Postgres:
+                services.AddDbContext<PostgresFlowdeskDb>(o => ConfigurePostgres(o, settings.ConnectionString));
+                services.AddScoped<FlowdeskDb>(sp => sp.GetRequiredService<PostgresFlowdeskDb>());
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown provider {settings.Provider}.");
+        }
+        return services;
+    }
+
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseSqlite(connectionString, s => s.MigrationsAssembly(typeof(FlowdeskDb).Assembly.FullName))
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(new SqlitePragmas(), new HistoryInterceptor());
+
+    public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, s => s.MigrationsAssembly(typeof(FlowdeskDb).Assembly.FullName))
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(new HistoryInterceptor());
+
+    /// <summary>Creates the folder of a SQLite file so a fresh clone runs without a manual step.</summary>
+    static void EnsureSqliteFolder(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:") return;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+    }
+}

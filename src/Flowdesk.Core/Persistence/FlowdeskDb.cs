@@ -1,0 +1,161 @@
+using Flowdesk.Api;
+using Flowdesk.Attachments;
+using Flowdesk.Desks;
+using Flowdesk.People;
+using Flowdesk.Security;
+using Flowdesk.Tickets;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Flowdesk.Persistence;
+
+/// <summary>
+/// The one model. Each database has its own subclass (SqliteFlowdeskDb, PostgresFlowdeskDb) so each
+/// keeps its own migrations; code asks for FlowdeskDb and never cares which one it got.
+/// </summary>
+public abstract class FlowdeskDb(DbContextOptions options) : IdentityDbContext<Person, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<Desk> Desks => Set<Desk>();
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+    public DbSet<DeskMember> DeskMembers => Set<DeskMember>();
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+    public DbSet<TicketWatcher> TicketWatchers => Set<TicketWatcher>();
+    public DbSet<Comment> Comments => Set<Comment>();
+    public DbSet<TicketHistoryEntry> TicketHistory => Set<TicketHistoryEntry>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public abstract DatabaseProvider Provider { get; }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<Person>(p =>
+        {
+            p.Property(x => x.DisplayName).HasMaxLength(200);
+            p.Property(x => x.Department).HasMaxLength(200);
+            p.Property(x => x.Location).HasMaxLength(200);
+            p.Property(x => x.Language).HasMaxLength(10);
+            p.Property(x => x.TimeZone).HasMaxLength(64);
+            p.HasOne<Person>().WithMany().HasForeignKey(x => x.ManagerId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Desk>(d =>
+        {
+            d.HasIndex(x => x.Key).IsUnique();
+            d.HasIndex(x => x.TicketPrefix).IsUnique();
+            d.Property(x => x.Key).HasMaxLength(50);
+            d.Property(x => x.TicketPrefix).HasMaxLength(10);
+            d.Property(x => x.NameEn).HasMaxLength(200);
+            d.Property(x => x.NameZh).HasMaxLength(200);
+        });
+
+        builder.Entity<Group>(g =>
+        {
+            g.HasIndex(x => x.Key).IsUnique();
+            g.Property(x => x.Key).HasMaxLength(50);
+            g.Property(x => x.NameEn).HasMaxLength(200);
+            g.Property(x => x.NameZh).HasMaxLength(200);
+            g.HasOne(x => x.Desk).WithMany().HasForeignKey(x => x.DeskId).OnDelete(DeleteBehavior.Restrict);
+            g.HasMany(x => x.Members).WithOne().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<GroupMember>(m =>
+        {
+            m.HasKey(x => new { x.GroupId, x.PersonId });
+            m.HasIndex(x => x.PersonId);
+            m.HasOne<Person>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<DeskMember>(m =>
+        {
+            m.HasKey(x => new { x.DeskId, x.PersonId });
+            m.HasIndex(x => x.PersonId);
+            m.HasOne<Desk>().WithMany().HasForeignKey(x => x.DeskId).OnDelete(DeleteBehavior.Cascade);
+            m.HasOne<Person>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Ticket>(t =>
+        {
+            t.HasIndex(x => x.Number).IsUnique();
+            t.Property(x => x.Number).HasMaxLength(20);
+            t.Property(x => x.Subject).HasMaxLength(TicketLimits.SubjectMax);
+            t.Property(x => x.Description).HasMaxLength(TicketLimits.DescriptionMax);
+            t.Property(x => x.Category).HasMaxLength(100);
+            t.Property(x => x.Service).HasMaxLength(100);
+            t.Property(x => x.Status).HasMaxLength(50);
+            t.Property(x => x.ProcessKey).HasMaxLength(100);
+            t.Property(x => x.Version).IsConcurrencyToken();
+            t.Ignore(x => x.ETag);
+            t.HasOne(x => x.Desk).WithMany().HasForeignKey(x => x.DeskId).OnDelete(DeleteBehavior.Restrict);
+            t.HasOne(x => x.Requester).WithMany().HasForeignKey(x => x.RequesterId).OnDelete(DeleteBehavior.Restrict);
+            t.HasOne(x => x.Assignee).WithMany().HasForeignKey(x => x.AssigneeId).OnDelete(DeleteBehavior.Restrict);
+            t.HasOne(x => x.AssigneeGroup).WithMany().HasForeignKey(x => x.AssigneeGroupId).OnDelete(DeleteBehavior.Restrict);
+            t.HasMany(x => x.Watchers).WithOne().HasForeignKey(x => x.TicketId).OnDelete(DeleteBehavior.Cascade);
+            t.HasMany(x => x.Comments).WithOne().HasForeignKey(x => x.TicketId).OnDelete(DeleteBehavior.Cascade);
+            // A technician's queue: desk + status, sorted by due time, a page at a time.
+            t.HasIndex(x => new { x.DeskId, x.Status, x.ResolutionDue });
+            t.HasIndex(x => new { x.AssigneeId, x.Status });
+            t.HasIndex(x => new { x.AssigneeGroupId, x.Status });
+            t.HasIndex(x => new { x.RequesterId, x.CreatedAt });
+            t.HasIndex(x => x.CreatedAt);
+        });
+
+        builder.Entity<TicketWatcher>(w =>
+        {
+            w.HasKey(x => new { x.TicketId, x.PersonId });
+            w.HasIndex(x => x.PersonId);
+            w.HasOne<Person>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Comment>(c =>
+        {
+            c.Property(x => x.Body).HasMaxLength(TicketLimits.CommentMax);
+            c.HasIndex(x => new { x.TicketId, x.CreatedAt });
+            c.HasOne(x => x.Author).WithMany().HasForeignKey(x => x.AuthorId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<TicketHistoryEntry>(h =>
+        {
+            h.ToTable("ticket_history");
+            h.Property(x => x.Field).HasMaxLength(100);
+            h.HasIndex(x => new { x.TicketId, x.At });
+            h.HasOne<Ticket>().WithMany().HasForeignKey(x => x.TicketId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Attachment>(a =>
+        {
+            a.Property(x => x.FileName).HasMaxLength(255);
+            a.Property(x => x.ContentType).HasMaxLength(100);
+            a.Property(x => x.Sha256).HasMaxLength(64);
+            a.HasIndex(x => x.TicketId);
+            a.HasIndex(x => x.Sha256);
+            a.HasOne(x => x.Ticket).WithMany().HasForeignKey(x => x.TicketId).OnDelete(DeleteBehavior.Cascade);
+            a.HasOne(x => x.Comment).WithMany().HasForeignKey(x => x.CommentId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        builder.Entity<AccessToken>(a =>
+        {
+            a.Property(x => x.Hash).HasMaxLength(64);
+            a.Property(x => x.Name).HasMaxLength(200);
+            a.HasIndex(x => x.Hash).IsUnique();
+            a.HasIndex(x => x.PersonId);
+            a.HasOne<Person>().WithMany().HasForeignKey(x => x.PersonId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<IdempotencyRecord>(i =>
+        {
+            i.Property(x => x.Key).HasMaxLength(200);
+            i.Property(x => x.RequestHash).HasMaxLength(64);
+            i.Property(x => x.Location).HasMaxLength(500);
+            i.HasIndex(x => new { x.CallerId, x.Key }).IsUnique();
+            i.HasIndex(x => x.CreatedAt);
+        });
+    }
+}
+
+public enum DatabaseProvider { Sqlite, Postgres }
