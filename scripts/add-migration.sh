@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Adds a migration named $1 for EACH database provider, so every schema change ships for both:
+#   src/Flowdesk.Core/Persistence/Migrations/Sqlite    (namespace Flowdesk.Persistence.Migrations.Sqlite)
+#   src/Flowdesk.Core/Persistence/Migrations/Postgres  (namespace Flowdesk.Persistence.Migrations.Postgres)
+# The contexts come from the design-time factories in Persistence/DesignTimeFactories.cs; no database is needed.
+# Usage: scripts/add-migration.sh <Name> [extra dotnet-ef options, e.g. -- -p:TreatWarningsAsErrors=false]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+name="${1:-}"
+if [[ -z "$name" || "$name" == -* ]]; then
+    echo "usage: scripts/add-migration.sh <MigrationName> [dotnet-ef options]" >&2
+    exit 2
+fi
+shift
+
+dotnet tool restore >/dev/null
+# Build once; dotnet ef then runs with --no-build for each provider.
+dotnet build src/Flowdesk.Cli -c Debug -nologo -v quiet "$@"
+
+for provider in Sqlite Postgres; do
+    echo "== $provider: $name"
+    dotnet tool run dotnet-ef migrations add "$name" \
+        --context "${provider}FlowdeskDb" \
+        --project src/Flowdesk.Core \
+        --startup-project src/Flowdesk.Cli \
+        --output-dir "Persistence/Migrations/$provider" \
+        --namespace "Flowdesk.Persistence.Migrations.$provider" \
+        --no-build
+done
+# The generated files have to build under warnings-as-errors too.
+dotnet build src/Flowdesk.Cli -c Debug -nologo -v quiet "$@"
+echo "Added $name for Sqlite and Postgres."
