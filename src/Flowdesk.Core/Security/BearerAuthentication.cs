@@ -17,7 +17,7 @@ public sealed class BearerAuthenticationHandler(
     FlowdeskDb db, TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "Bearer";
+    public const string SchemeName = "Bearer";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -38,8 +38,8 @@ public sealed class BearerAuthenticationHandler(
 
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, token.PersonId.ToString()), new Claim("token_kind", token.Kind.ToString())],
-            Scheme);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme));
+            SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

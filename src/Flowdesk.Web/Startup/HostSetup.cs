@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Threading.RateLimiting;
 using Flowdesk.Api;
+using Flowdesk.Attachments;
 using Flowdesk.Localization;
 using Flowdesk.People;
 using Flowdesk.Persistence;
@@ -30,6 +31,7 @@ public static class HostSetup
 
         services.AddSingleton(TimeProvider.System);
         services.AddFlowdeskDatabase(database);
+        services.AddFlowdeskAttachments(configuration);
         services.Configure<FlowdeskOptions>(configuration.GetSection("Flowdesk"));
         services.AddHttpContextAccessor();
 
@@ -54,8 +56,8 @@ public static class HostSetup
             })
             // The API speaks bearer tokens only (no cookies, so no cross-site request forgery on it); pages use the cookie.
             .AddPolicyScheme("flowdesk", "Flowdesk", o => o.ForwardDefaultSelector = context =>
-                context.Request.Path.StartsWithSegments("/api") ? BearerAuthenticationHandler.Scheme : IdentityConstants.ApplicationScheme)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.Scheme, null)
+                context.Request.Path.StartsWithSegments("/api") ? BearerAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
         {

@@ -1,0 +1,138 @@
+using System.Globalization;
+using Flowdesk.Api;
+using Flowdesk.Localization;
+using Flowdesk.Persistence;
+using Flowdesk.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace Flowdesk.Tickets;
+
+public sealed record PageOf<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
+
+/// <summary>The filters of GET /tickets, read as text so every bad value gets a field error instead of a bare 400.</summary>
+public sealed record TicketQuery(
+    string? Status, string? Desk, string? Kind, string? Assignee, string? Group, string? Requester, string? Priority,
+    string? Q, string? CreatedFrom, string? CreatedTo, string? Sort, string? Page, string? PageSize);
+
+/// <summary>GET /tickets: the caller's visible tickets, filtered, sorted and paged.</summary>
+public static class ListTicketsEndpoint
+{
+    public const int MaxPageSize = 200;
+    static readonly string[] SortFields = ["created", "updated", "priority", "due", "number", "status"];
+
+    public static void Map(RouteGroupBuilder tickets) =>
+        tickets.MapGet("", Handle).WithSummary("Tickets visible to the caller");
+
+    static async Task<Results<Ok<PageOf<TicketView>>, ValidationProblem>> Handle(
+        [AsParameters] TicketQuery query, Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
+    {
+        var errors = new FieldErrors(t);
+        var page = ParseInt(query.Page, 1);
+        var pageSize = ParseInt(query.PageSize, 50);
+        if (page is null or < 1) errors.Add("page", "validation.page");
+        if (pageSize is null or < 1 or > MaxPageSize) errors.Add("pageSize", "validation.page_size", MaxPageSize);
+
+        var tickets = db.Tickets.VisibleTo(caller);
+        if (Split(query.Status) is { } statuses) tickets = tickets.Where(x => statuses.Contains(x.Status));
+        if (Split(query.Desk) is { } desks) tickets = tickets.Where(x => desks.Contains(x.Desk!.Key));
+        if (Split(query.Kind) is { } kinds)
+        {
+            var parsed = ParseEnums<TicketKind>(kinds, "kind", errors);
+            tickets = tickets.Where(x => parsed.Contains(x.Kind));
+        }
+        if (Split(query.Priority) is { } priorities)
+        {
+            var parsed = ParseEnums<Priority>(priorities, "priority", errors);
+            tickets = tickets.Where(x => parsed.Contains(x.Priority));
+        }
+        if (Split(query.Group) is { } groups) tickets = tickets.Where(x => x.AssigneeGroup != null && groups.Contains(x.AssigneeGroup.Key));
+        if (query.Assignee is { Length: > 0 } assignee)
+        {
+            if (assignee == "none") tickets = tickets.Where(x => x.AssigneeId == null);
+            else
+            {
+                var id = await PersonId(db, assignee, caller, ct);
+                tickets = tickets.Where(x => x.AssigneeId == id);
+            }
+        }
+        if (query.Requester is { Length: > 0 } requester)
+        {
+            var id = await PersonId(db, requester, caller, ct);
+            tickets = tickets.Where(x => x.RequesterId == id);
+        }
+        if (ParseDate(query.CreatedFrom, "createdFrom", errors) is { } from) tickets = tickets.Where(x => x.CreatedAt >= from);
+        if (ParseDate(query.CreatedTo, "createdTo", errors) is { } to) tickets = tickets.Where(x => x.CreatedAt < to);
+        if (query.Q is { Length: > 0 } q)
+        {
+            if (q.Length > 200) errors.Add("q", "validation.too_long", 200);
+            var term = q.Trim();
+            var number = term.ToUpperInvariant();
+            tickets = tickets.Where(x => x.Number == number || x.Subject.Contains(term) || x.Description.Contains(term));
+        }
+
+        var sort = query.Sort is { Length: > 0 } s ? s : "-created";
+        var descending = sort.StartsWith('-');
+        var field = sort.TrimStart('-', '+');
+        if (!SortFields.Contains(field)) errors.Add("sort", "validation.sort", string.Join(", ", SortFields));
+        if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
+
+        var ordered = (field, descending) switch
+        {
+            ("updated", false) => tickets.OrderBy(x => x.UpdatedAt),
+            ("updated", true) => tickets.OrderByDescending(x => x.UpdatedAt),
+            ("priority", false) => tickets.OrderBy(x => x.Priority),
+            ("priority", true) => tickets.OrderByDescending(x => x.Priority),
+            ("due", false) => tickets.OrderBy(x => x.ResolutionDue == null).ThenBy(x => x.ResolutionDue),
+            ("due", true) => tickets.OrderBy(x => x.ResolutionDue == null).ThenByDescending(x => x.ResolutionDue),
+            ("number", false) => tickets.OrderBy(x => x.Number),
+            ("number", true) => tickets.OrderByDescending(x => x.Number),
+            ("status", false) => tickets.OrderBy(x => x.Status),
+            ("status", true) => tickets.OrderByDescending(x => x.Status),
+            (_, false) => tickets.OrderBy(x => x.CreatedAt),
+            _ => tickets.OrderByDescending(x => x.CreatedAt),
+        };
+        // The id breaks ties so pages never overlap or skip.
+        ordered = descending ? ordered.ThenByDescending(x => x.Id) : ordered.ThenBy(x => x.Id);
+
+        var total = await tickets.CountAsync(ct);
+        var items = await ordered.WithView().AsNoTracking().AsSplitQuery()
+            .Skip((page!.Value - 1) * pageSize!.Value).Take(pageSize.Value).ToListAsync(ct);
+        var views = await TicketViews.ToViewsAsync(db, items, caller, ct);
+        return TypedResults.Ok(new PageOf<TicketView>(views, total, page.Value, pageSize.Value));
+    }
+
+    static async Task<Guid?> PersonId(FlowdeskDb db, string name, Caller caller, CancellationToken ct) =>
+        name == "me" ? caller.PersonId : (await People.PersonLookup.FindAsync(db, name, ct))?.Id ?? Guid.Empty;
+
+    static int? ParseInt(string? value, int fallback) =>
+        string.IsNullOrEmpty(value) ? fallback : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    static string[]? Split(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? null : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    static DateTimeOffset? ParseDate(string? value, string field, FieldErrors errors)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)) return date.ToUniversalTime();
+        errors.Add(field, "validation.date");
+        return null;
+    }
+
+    static List<T> ParseEnums<T>(string[] values, string field, FieldErrors errors) where T : struct, Enum
+    {
+        List<T> parsed = [];
+        foreach (var value in values)
+        {
+            if (Enum.TryParse<T>(value.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var e) && Enum.IsDefined(e) && !int.TryParse(value, out _))
+                parsed.Add(e);
+            else
+                errors.Add(field, "validation.enum", string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant())));
+        }
+        return parsed;
+    }
+}
