@@ -34,7 +34,7 @@ static class DatabaseCommand
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or JsonException or FormatException or InvalidDataException)
         {
-            return Fail(ExitCodes.BadConfiguration, $"configuration: {e.Message}");
+            return Fail(ExitCodes.BadConfiguration, $"configuration: {MessageChain(e)}");
         }
 
         await using (services)
@@ -43,7 +43,7 @@ static class DatabaseCommand
             {
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<FlowdeskDb>();
-                Console.WriteLine($"Database: {settings.Provider} ({Describe(db)})");
+                Console.WriteLine($"Database: {settings.Provider} ({Describe(db, settings)})");
                 return await action(db, settings, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -57,23 +57,28 @@ static class DatabaseCommand
             }
             catch (Exception e) when (e is DbException or TimeoutException or InvalidOperationException)
             {
-                return Fail(ExitCodes.DatabaseFailed, $"database: {Innermost(e)}");
+                return Fail(ExitCodes.DatabaseFailed, $"database: {MessageChain(e)}");
             }
         }
     }
 
     /// <summary>Where the command works, without the credentials.</summary>
-    static string Describe(FlowdeskDb db)
+    static string Describe(FlowdeskDb db, DatabaseSettings settings)
     {
         var connection = db.Database.GetDbConnection();
-        return string.IsNullOrEmpty(connection.Database) ? connection.DataSource : $"{connection.DataSource}/{connection.Database}";
+        return settings.Provider == DatabaseProvider.Postgres ? $"{connection.DataSource}/{connection.Database}" : connection.DataSource;
     }
 
-    /// <summary>Wrapped failures (a socket error inside an NpgsqlException) read best as the chain of their messages.</summary>
-    static string Innermost(Exception e)
+    /// <summary>
+    /// Wrapped failures (a socket error inside an NpgsqlException inside EF's "transient failure" wrapper)
+    /// read best as the chain of messages from the first database exception down.
+    /// </summary>
+    static string MessageChain(Exception e)
     {
+        Exception? start = e;
+        while (start is not null and not DbException) start = start.InnerException;
         var messages = new List<string>();
-        for (var current = e; current is not null; current = current.InnerException)
+        for (var current = start ?? e; current is not null; current = current.InnerException)
             if (!messages.Contains(current.Message)) messages.Add(current.Message);
         return string.Join(" → ", messages);
     }
