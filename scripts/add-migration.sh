@@ -27,6 +27,13 @@ for provider in Sqlite Postgres; do
         --output-dir "Persistence/Migrations/$provider" \
         --namespace "Flowdesk.Persistence.Migrations.$provider" \
         --no-build
+    # dotnet ef derives the snapshot's folder from the namespace rather than --output-dir and puts a new
+    # snapshot under src/Flowdesk.Core/Flowdesk/...; keep it beside its migrations (later runs update it in place).
+    target="src/Flowdesk.Core/Persistence/Migrations/$provider"
+    while IFS= read -r snapshot; do
+        mv "$snapshot" "$target/"
+        rmdir -p --ignore-fail-on-non-empty "$(dirname "$snapshot")" 2>/dev/null || true
+    done < <(find src/Flowdesk.Core -name "${provider}FlowdeskDbModelSnapshot.cs" -not -path "$target/*" -not -path '*/obj/*' -not -path '*/bin/*')
 done
 # The generated files have to build under warnings-as-errors too.
 dotnet build src/Flowdesk.Cli -c Debug -nologo -v quiet "$@"
