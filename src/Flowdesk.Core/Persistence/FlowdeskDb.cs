@@ -155,6 +155,12 @@ public abstract class FlowdeskDb(DbContextOptions options) : IdentityDbContext<P
             i.HasIndex(x => new { x.CallerId, x.Key }).IsUnique();
             i.HasIndex(x => x.CreatedAt);
         });
+
+        // Keys are GUID v7 made by the application (Ids.New), so a new entity reached through a navigation
+        // (a comment added to a ticket) must be inserted, never mistaken for an existing row to update.
+        foreach (var entity in builder.Model.GetEntityTypes())
+            if (entity.FindPrimaryKey() is { Properties: [{ ClrType: var type } key] } && type == typeof(Guid))
+                key.ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;
     }
 }
 

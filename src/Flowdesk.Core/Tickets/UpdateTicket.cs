@@ -18,10 +18,21 @@ namespace Flowdesk.Tickets;
 /// A partial change. Absent members stay as they are; for assignee and assigneeGroup an explicit null
 /// unassigns, which is why they are raw JSON here.
 /// </summary>
-public sealed record UpdateTicket(
-    string? Subject = null, string? Description = null, string? Category = null, string? Service = null,
-    Level? Impact = null, Level? Urgency = null, Priority? Priority = null,
-    JsonElement AssigneeGroup = default, JsonElement Assignee = default, JsonObject? Fields = null);
+public sealed record UpdateTicket
+{
+    public string? Subject { get; init; }
+    public string? Description { get; init; }
+    public string? Category { get; init; }
+    public string? Service { get; init; }
+    public Level? Impact { get; init; }
+    public Level? Urgency { get; init; }
+    public Priority? Priority { get; init; }
+    /// <summary>A group key of the ticket's desk, or null to clear.</summary>
+    public JsonElement AssigneeGroup { get; init; }
+    /// <summary>A user name of the desk's staff, or null to unassign.</summary>
+    public JsonElement Assignee { get; init; }
+    public JsonObject? Fields { get; init; }
+}
 
 /// <summary>PATCH /tickets/{id}: staff change fields; If-Match must carry the ETag they read.</summary>
 public static class UpdateTicketEndpoint

@@ -19,7 +19,9 @@ static class SecurityHeaders
             headers.XFrameOptions = "DENY";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-            if (!headers.ContainsKey("Content-Security-Policy"))
+            // Keep a full policy an endpoint set for itself (downloads are sandboxed); replace partial ones such as
+            // the frame-ancestors-only header Blazor adds, so every page gets the whole policy.
+            if (!headers.ContentSecurityPolicy.ToString().Contains("default-src", StringComparison.Ordinal))
                 headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/api/docs") ? DocsCsp : PageCsp;
             return Task.CompletedTask;
         });

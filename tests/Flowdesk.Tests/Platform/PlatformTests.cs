@@ -41,7 +41,7 @@ public sealed class PlatformTests(FlowdeskApp app)
         foreach (var path in new[] { "/api/v1/me", "/api/v1/desks", "/api/v1/tickets", "/api/v1/tickets/{id}", "/api/v1/tickets/{id}/transitions",
                      "/api/v1/tickets/{id}/comments", "/api/v1/tickets/{id}/history", "/api/v1/auth/token" })
             Assert.Contains(path, paths);
-        var docs = await client.GetAsync("/api/docs");
+        var docs = await client.GetAsync("/api/docs/");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
     }
 
