@@ -39,7 +39,12 @@ public static class ListTicketsEndpoint
 
         var tickets = db.Tickets.VisibleTo(caller);
         if (Split(query.Status) is { } statuses) tickets = tickets.Where(x => statuses.Contains(x.Status));
-        if (Split(query.Desk) is { } desks) tickets = tickets.Where(x => desks.Contains(x.Desk!.Key));
+        if (Split(query.Desk) is { } deskKeys)
+        {
+            // Resolved to ids first so the queue query is a range scan of (desk_id, status, resolution_due).
+            var deskIds = await db.Desks.Where(d => deskKeys.Contains(d.Key)).Select(d => d.Id).ToListAsync(ct);
+            tickets = tickets.Where(x => deskIds.Contains(x.DeskId));
+        }
         if (Split(query.Kind) is { } kinds)
         {
             var parsed = ParseEnums<TicketKind>(kinds, "kind", errors);
@@ -50,7 +55,11 @@ public static class ListTicketsEndpoint
             var parsed = ParseEnums<Priority>(priorities, "priority", errors);
             tickets = tickets.Where(x => parsed.Contains(x.Priority));
         }
-        if (Split(query.Group) is { } groups) tickets = tickets.Where(x => x.AssigneeGroup != null && groups.Contains(x.AssigneeGroup.Key));
+        if (Split(query.Group) is { } groupKeys)
+        {
+            var groupIds = await db.Groups.Where(g => groupKeys.Contains(g.Key)).Select(g => (Guid?)g.Id).ToListAsync(ct);
+            tickets = tickets.Where(x => groupIds.Contains(x.AssigneeGroupId));
+        }
         if (query.Assignee is { Length: > 0 } assignee)
         {
             if (assignee == "none") tickets = tickets.Where(x => x.AssigneeId == null);
