@@ -113,7 +113,16 @@ public static class AttachmentEndpoints
         var attachment = new Attachment(ticket.Id, commentId, FileNames.ForKind(baseName, kind), kind.ContentType,
             form.File.Length, form.File.Sha256, caller.PersonId, clock.GetUtcNow());
         db.Attachments.Add(attachment);
-        await db.SaveChangesAsync(ct);
+        db.TicketHistory.Add(ticket.AttachmentAdded(attachment.FileName, caller.PersonId, attachment.CreatedAt));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Problems.PreconditionFailed(t);
+        }
+        http.Response.Headers.ETag = ticket.ETag;
         return TypedResults.Created(DownloadPath(attachment.Id), View(attachment, new PersonRef(caller.UserName, caller.DisplayName)));
     }
 

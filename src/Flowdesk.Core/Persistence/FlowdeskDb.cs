@@ -34,8 +34,17 @@ public abstract class FlowdeskDb(DbContextOptions options) : IdentityDbContext<P
     {
         base.OnModelCreating(builder);
 
+        // Identity names its tables itself (AspNetUsers…); give them the same snake-case style as the rest.
+        builder.Entity<IdentityRole<Guid>>().ToTable("roles");
+        builder.Entity<IdentityUserRole<Guid>>().ToTable("person_roles");
+        builder.Entity<IdentityUserClaim<Guid>>().ToTable("person_claims");
+        builder.Entity<IdentityUserLogin<Guid>>().ToTable("person_logins");
+        builder.Entity<IdentityUserToken<Guid>>().ToTable("person_tokens");
+        builder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
+
         builder.Entity<Person>(p =>
         {
+            p.ToTable("people");
             p.Property(x => x.DisplayName).HasMaxLength(200);
             p.Property(x => x.Department).HasMaxLength(200);
             p.Property(x => x.Location).HasMaxLength(200);

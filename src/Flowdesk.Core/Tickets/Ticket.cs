@@ -121,6 +121,13 @@ public sealed class Ticket
         return comment;
     }
 
+    /// <summary>A file was attached: the ticket's version (ETag) moves on and its history names the file.</summary>
+    public TicketHistoryEntry AttachmentAdded(string fileName, Guid actorId, DateTimeOffset now)
+    {
+        Touch(actorId, now);
+        return new TicketHistoryEntry(Id, actorId, now, "attachments", null, fileName);
+    }
+
     public void SetFields(JsonObject fields) => Fields = fields.ToJsonString();
 
     public void SetCategory(string? category, string? service) { Category = category; Service = service; }

@@ -61,13 +61,10 @@ public sealed class AttachmentLimitTests(AttachmentLimitTests.SmallLimitApp app)
         var ticket = await alice.CreateTicket();
         var body = new EndlessContent(2L * 1024 * 1024 * 1024);
         body.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=xyz");
-        var clock = Stopwatch.StartNew();
-
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var response = await alice.PostAsync($"/api/v1/tickets/{ticket.Id()}/attachments", body, timeout.Token);
 
         await response.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.True(body.Sent < 16 * 1024 * 1024, $"the server read {body.Sent} bytes");
     }
 

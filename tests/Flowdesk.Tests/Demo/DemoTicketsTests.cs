@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using Flowdesk.Demo;
@@ -195,26 +194,21 @@ public sealed partial class DemoTicketsTests(DemoApp app) : IClassFixture<DemoAp
     private static partial Regex Cjk();
 }
 
-/// <summary>Seeding 300 tickets on a fresh database: fast, and the same tickets for the same clock.</summary>
-public sealed class DemoSeedingSpeedTests(FlowdeskApp app) : IClassFixture<FlowdeskApp>
+/// <summary>Seeding 300 tickets on a fresh database gives the same tickets for the same clock (speed is bench/'s job).</summary>
+public sealed class DemoSeedingDeterminismTests(FlowdeskApp app) : IClassFixture<FlowdeskApp>
 {
     [Fact]
-    public async Task Three_hundred_tickets_seed_quickly_and_deterministically()
+    public async Task Three_hundred_tickets_seed_deterministically_for_a_clock()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 4, 16, 7, 30, 0, TimeSpan.Zero));
-        var elapsed = await app.InScope(async sp =>
+        await app.InScope(async sp =>
         {
             var db = sp.GetRequiredService<FlowdeskDb>();
             Assert.False(await db.Tickets.AnyAsync());
             var people = new DemoDirectory(await db.Users.ToDictionaryAsync(u => u.UserName!, StringComparer.Ordinal));
             var desks = new StandardDesks(await db.Desks.ToListAsync(), await db.Groups.ToListAsync());
-            var watch = Stopwatch.StartNew();
             await DemoTickets.SeedAsync(db, people, desks, 300, clock, CancellationToken.None);
-            return watch.Elapsed;
         });
-        // About 1–2 s on SQLite even on a busy build machine; the budget leaves room for a loaded CI runner
-        // while still catching a regression such as one SaveChanges per ticket.
-        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"seeding 300 tickets took {elapsed.TotalSeconds:F2} s");
 
         var seeded = await app.Db(db => db.Tickets.AsNoTracking().Select(t => new { t.Subject, t.Status, t.CreatedAt }).ToListAsync());
         Assert.Equal(300, seeded.Count);

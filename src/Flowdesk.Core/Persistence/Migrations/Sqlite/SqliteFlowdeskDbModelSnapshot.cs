@@ -20,7 +20,6 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
             modelBuilder.Entity("Flowdesk.Api.IdempotencyRecord", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
@@ -74,7 +73,6 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
             modelBuilder.Entity("Flowdesk.Attachments.Attachment", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
@@ -134,7 +132,6 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
             modelBuilder.Entity("Flowdesk.Desks.Desk", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
@@ -210,7 +207,6 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
             modelBuilder.Entity("Flowdesk.Desks.Group", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
@@ -271,7 +267,6 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
             modelBuilder.Entity("Flowdesk.People.Person", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
@@ -381,10 +376,10 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasColumnName("user_name");
 
                     b.HasKey("Id")
-                        .HasName("pk_asp_net_users");
+                        .HasName("pk_people");
 
                     b.HasIndex("ManagerId")
-                        .HasDatabaseName("ix_asp_net_users_manager_id");
+                        .HasDatabaseName("ix_people_manager_id");
 
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");
@@ -393,13 +388,12 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
 
-                    b.ToTable("AspNetUsers", (string)null);
+                    b.ToTable("people", (string)null);
                 });
 
             modelBuilder.Entity("Flowdesk.Security.AccessToken", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
@@ -455,7 +449,6 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
             modelBuilder.Entity("Flowdesk.Tickets.Comment", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
@@ -496,7 +489,6 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
             modelBuilder.Entity("Flowdesk.Tickets.Ticket", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
@@ -654,7 +646,6 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
             modelBuilder.Entity("Flowdesk.Tickets.TicketHistoryEntry", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
@@ -715,7 +706,6 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
@@ -735,13 +725,13 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasColumnName("normalized_name");
 
                     b.HasKey("Id")
-                        .HasName("pk_asp_net_roles");
+                        .HasName("pk_roles");
 
                     b.HasIndex("NormalizedName")
                         .IsUnique()
                         .HasDatabaseName("RoleNameIndex");
 
-                    b.ToTable("AspNetRoles", (string)null);
+                    b.ToTable("roles", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
@@ -764,12 +754,12 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasColumnName("role_id");
 
                     b.HasKey("Id")
-                        .HasName("pk_asp_net_role_claims");
+                        .HasName("pk_role_claims");
 
                     b.HasIndex("RoleId")
-                        .HasDatabaseName("ix_asp_net_role_claims_role_id");
+                        .HasDatabaseName("ix_role_claims_role_id");
 
-                    b.ToTable("AspNetRoleClaims", (string)null);
+                    b.ToTable("role_claims", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
@@ -792,12 +782,12 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasColumnName("user_id");
 
                     b.HasKey("Id")
-                        .HasName("pk_asp_net_user_claims");
+                        .HasName("pk_person_claims");
 
                     b.HasIndex("UserId")
-                        .HasDatabaseName("ix_asp_net_user_claims_user_id");
+                        .HasDatabaseName("ix_person_claims_user_id");
 
-                    b.ToTable("AspNetUserClaims", (string)null);
+                    b.ToTable("person_claims", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<System.Guid>", b =>
@@ -819,12 +809,12 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasColumnName("user_id");
 
                     b.HasKey("LoginProvider", "ProviderKey")
-                        .HasName("pk_asp_net_user_logins");
+                        .HasName("pk_person_logins");
 
                     b.HasIndex("UserId")
-                        .HasDatabaseName("ix_asp_net_user_logins_user_id");
+                        .HasDatabaseName("ix_person_logins_user_id");
 
-                    b.ToTable("AspNetUserLogins", (string)null);
+                    b.ToTable("person_logins", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserRole<System.Guid>", b =>
@@ -838,12 +828,12 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasColumnName("role_id");
 
                     b.HasKey("UserId", "RoleId")
-                        .HasName("pk_asp_net_user_roles");
+                        .HasName("pk_person_roles");
 
                     b.HasIndex("RoleId")
-                        .HasDatabaseName("ix_asp_net_user_roles_role_id");
+                        .HasDatabaseName("ix_person_roles_role_id");
 
-                    b.ToTable("AspNetUserRoles", (string)null);
+                    b.ToTable("person_roles", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<System.Guid>", b =>
@@ -865,9 +855,9 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasColumnName("value");
 
                     b.HasKey("UserId", "LoginProvider", "Name")
-                        .HasName("pk_asp_net_user_tokens");
+                        .HasName("pk_person_tokens");
 
-                    b.ToTable("AspNetUserTokens", (string)null);
+                    b.ToTable("person_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Flowdesk.Attachments.Attachment", b =>
@@ -904,7 +894,7 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_desk_members_asp_net_users_person_id");
+                        .HasConstraintName("fk_desk_members_people_person_id");
                 });
 
             modelBuilder.Entity("Flowdesk.Desks.Group", b =>
@@ -933,7 +923,7 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_group_members_asp_net_users_person_id");
+                        .HasConstraintName("fk_group_members_people_person_id");
                 });
 
             modelBuilder.Entity("Flowdesk.People.Person", b =>
@@ -942,7 +932,7 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("ManagerId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_asp_net_users_asp_net_users_manager_id");
+                        .HasConstraintName("fk_people_people_manager_id");
                 });
 
             modelBuilder.Entity("Flowdesk.Security.AccessToken", b =>
@@ -952,7 +942,7 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_access_tokens_asp_net_users_person_id");
+                        .HasConstraintName("fk_access_tokens_people_person_id");
                 });
 
             modelBuilder.Entity("Flowdesk.Tickets.Comment", b =>
@@ -1028,7 +1018,7 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_ticket_watchers_asp_net_users_person_id");
+                        .HasConstraintName("fk_ticket_watchers_people_person_id");
 
                     b.HasOne("Flowdesk.Tickets.Ticket", null)
                         .WithMany("Watchers")
@@ -1045,7 +1035,7 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasForeignKey("RoleId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_asp_net_role_claims_asp_net_roles_role_id");
+                        .HasConstraintName("fk_role_claims_roles_role_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
@@ -1055,7 +1045,7 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_asp_net_user_claims_asp_net_users_user_id");
+                        .HasConstraintName("fk_person_claims_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<System.Guid>", b =>
@@ -1065,7 +1055,7 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_asp_net_user_logins_asp_net_users_user_id");
+                        .HasConstraintName("fk_person_logins_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserRole<System.Guid>", b =>
@@ -1075,14 +1065,14 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasForeignKey("RoleId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_asp_net_user_roles_asp_net_roles_role_id");
+                        .HasConstraintName("fk_person_roles_roles_role_id");
 
                     b.HasOne("Flowdesk.People.Person", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_asp_net_user_roles_asp_net_users_user_id");
+                        .HasConstraintName("fk_person_roles_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<System.Guid>", b =>
@@ -1092,7 +1082,7 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_asp_net_user_tokens_asp_net_users_user_id");
+                        .HasConstraintName("fk_person_tokens_asp_net_users_user_id");
                 });
 
             modelBuilder.Entity("Flowdesk.Desks.Group", b =>
