@@ -13,7 +13,7 @@ public sealed record Ref(string Key, string Name);
 public sealed record PersonRef(string Username, string Name);
 
 public sealed record SlaView(DateTimeOffset? FirstResponseDue, DateTimeOffset? ResolutionDue, bool Paused,
-    bool FirstResponseBreached, bool ResolutionBreached, string Timeline);
+    bool FirstResponseBreached, bool ResolutionBreached, string? Timeline);
 
 public sealed record TicketView(
     Guid Id, string Number, TicketKind Kind, string Subject, string Description, string Status,
@@ -62,7 +62,8 @@ public static class TicketViews
             t.Watchers.Select(w => watcherNames.GetValueOrDefault(w.PersonId, w.PersonId.ToString())).Order(StringComparer.Ordinal).ToList(),
             JsonNode.Parse(t.Fields) as JsonObject ?? [],
             t.ProcessKey, t.ProcessVersion, t.CreatedAt, t.UpdatedAt, t.FirstRespondedAt, t.ResolvedAt, t.ClosedAt,
-            new SlaView(t.FirstResponseDue, t.ResolutionDue, false, t.FirstResponseBreached, t.ResolutionBreached, $"/api/v1/tickets/{t.Id}/sla"),
+            // The explained SLA timeline (calendar, pauses, holidays) arrives with the SLA engine; until then no link.
+            new SlaView(t.FirstResponseDue, t.ResolutionDue, false, t.FirstResponseBreached, t.ResolutionBreached, null),
             actor is { } who ? workflow.NextStates(t.Status, who).ToList() : []);
     }
 
