@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using Flowdesk.Bench.Generation;
+
+namespace Flowdesk.Bench.Load;
+
+/// <summary>
+/// Drives a running Flowdesk over loopback: for each concurrency level the web ceiling (/health/live) and the
+/// realistic mix; then creates alone at 16 clients (the create target). Reads the server's memory from /proc.
+/// </summary>
+public static class LoadRunner
+{
+    public static async Task<LoadFigures> RunAsync(string url, Manifest manifest, int? serverPid, int[] levels, double seconds, Action<string> log)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = new Uri(url),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        var session = new Session(http,
+            await Scenarios.SignIn(http, DemoAccounts.Technician, DemoAccounts.Password),
+            await Scenarios.SignIn(http, DemoAccounts.Requester, DemoAccounts.Password), manifest);
+
+        await Phase(session, "warm-up", Scenarios.Mix, 4, Math.Min(3, seconds), serverPid, log);
+        List<PhaseFigures> phases = [];
+        foreach (var clients in levels)
+        {
+            phases.Add(await Phase(session, "web ceiling", [Scenarios.Live], clients, seconds / 2, serverPid, log));
+            phases.Add(await Phase(session, "mix", Scenarios.Mix, clients, seconds, serverPid, log));
+        }
+        phases.Add(await Phase(session, "create only", [Scenarios.Create with { Weight = 1 }], 16, seconds, serverPid, log));
+        return new LoadFigures(url, phases, serverPid is { } pid ? ReadKb(pid, "VmHWM") : 0, [.. Scenarios.NotYetBuilt]);
+    }
+
+    static async Task<PhaseFigures> Phase(Session session, string name, IReadOnlyList<Operation> operations, int clients, double seconds, int? serverPid, Action<string> log)
+    {
+        var totalWeight = operations.Sum(o => o.Weight);
+        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var workers = Enumerable.Range(0, clients).Select(w => Task.Run(async () =>
+        {
+            var random = new Random(w * 7919 + name.Length);
+            var samples = operations.ToDictionary(o => o.Name, _ => new OperationSamples());
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var roll = random.Next(totalWeight);
+                var operation = operations.First(o => (roll -= o.Weight) < 0);
+                var mine = samples[operation.Name];
+                var start = Stopwatch.GetTimestamp();
+                try
+                {
+                    var status = await operation.Run(session, random);
+                    var code = (int)status;
+                    if (code is 409 or 412) mine.Conflicts++;
+                    else if (code >= 300) { mine.Errors++; mine.FirstError ??= $"HTTP {code}"; }
+                    else mine.Milliseconds.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+                {
+                    mine.Errors++;
+                    mine.FirstError ??= e.GetType().Name + ": " + e.Message;
+                }
+            }
+            return samples;
+        })).ToArray();
+        var started = Stopwatch.GetTimestamp();
+        var results = await Task.WhenAll(workers);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+        var figures = operations.Select(o =>
+        {
+            var merged = new OperationSamples();
+            foreach (var r in results) merged.Merge(r[o.Name]);
+            return OperationFigures.From(o.Name, merged, elapsed);
+        }).ToList();
+        var rss = serverPid is { } pid ? ReadKb(pid, "VmRSS") : 0;
+        log($"{name} x{clients}: " + string.Join("; ", figures.Select(f =>
+            string.Create(CultureInfo.InvariantCulture, $"{f.Operation} {f.PerSecond:F0}/s p50 {f.P50:F1} p95 {f.P95:F1} p99 {f.P99:F1} ms{(f.Errors > 0 ? $" ERRORS {f.Errors} ({f.FirstError})" : "")}"))) + $"; server RSS {rss / 1024} MB");
+        return new PhaseFigures(name, clients, elapsed, figures, rss);
+    }
+
+    /// <summary>A line of /proc/PID/status in kB (VmRSS now, VmHWM the peak since the process started).</summary>
+    public static long ReadKb(int pid, string field)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}

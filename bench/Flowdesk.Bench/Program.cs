@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.Json;
+using Flowdesk.Bench;
+using Flowdesk.Bench.Generation;
+using Flowdesk.Bench.Load;
+using Flowdesk.Bench.Reporting;
+
+// The bench's commands; bench/run.sh strings them together (start servers, ceilings, report).
+//   generate --database sqlite|postgres --connection CS --scale tiny|small|large --manifest PATH [--out generate.json] [--seed N]
+//   load --url URL --manifest PATH [--pid N] [--clients 1,16,64] [--seconds 10] --out load.json [--fail-on-errors]
+//   sqlite-ceiling --path FILE [--seconds 5]          prints single-row insert transactions per second
+//   report --run run.json --load load.json --out table.md
+var options = new Dictionary<string, string>();
+for (var i = 1; i < args.Length; i++)
+{
+    if (!args[i].StartsWith("--", StringComparison.Ordinal)) return Fail($"unexpected '{args[i]}'");
+    options[args[i][2..]] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
+}
+string Need(string name) => options.TryGetValue(name, out var v) ? v : throw new ArgumentException($"--{name} is required");
+string? Maybe(string name) => options.GetValueOrDefault(name);
+static void Log(string message) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {message}");
+
+try
+{
+    switch (args.FirstOrDefault())
+    {
+        case "generate":
+        {
+            var result = Generator.Run(Need("database"), Need("connection"), Scale.Parse(Need("scale")), Need("manifest"),
+                int.Parse(Maybe("seed") ?? "2026", CultureInfo.InvariantCulture), Log);
+            if (Maybe("out") is { } path) File.WriteAllText(path, JsonSerializer.Serialize(result, Json.Options));
+            return 0;
+        }
+        case "load":
+        {
+            var manifest = Report.Read<Manifest>(Need("manifest"));
+            var levels = (Maybe("clients") ?? "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+            var seconds = double.Parse(Maybe("seconds") ?? "10", CultureInfo.InvariantCulture);
+            var pid = Maybe("pid") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : (int?)null;
+            var figures = await LoadRunner.RunAsync(Need("url"), manifest, pid, levels, seconds, Log);
+            File.WriteAllText(Need("out"), JsonSerializer.Serialize(figures, Json.Options));
+            var broken = figures.Phases.SelectMany(ph => ph.Operations.Select(o => (ph, o))).Where(x => x.o.Errors > 0 || x.o.Count == 0).ToList();
+            foreach (var (ph, o) in broken) Log($"FAILED: {o.Operation} in {ph.Name} x{ph.Concurrency}: {o.Count} succeeded, {o.Errors} errors ({o.FirstError})");
+            return broken.Count > 0 && Maybe("fail-on-errors") is not null ? 1 : 0;
+        }
+        case "sqlite-ceiling":
+            Console.WriteLine(SqliteCeiling.InsertsPerSecond(Need("path"), double.Parse(Maybe("seconds") ?? "5", CultureInfo.InvariantCulture)).ToString("F0", CultureInfo.InvariantCulture));
+            return 0;
+        case "report":
+        {
+            var markdown = Report.Write(Report.Read<RunFacts>(Need("run")), Report.Read<LoadFigures>(Need("load")));
+            File.WriteAllText(Need("out"), markdown);
+            Console.Write(markdown);
+            return 0;
+        }
+        default:
+            return Fail("usage: Flowdesk.Bench generate|load|sqlite-ceiling|report [options] (see bench/run.sh)");
+    }
+}
+catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or FormatException or Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException or HttpRequestException)
+{
+    return Fail(e.Message);
+}
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine("bench: " + message);
+    return 2;
+}

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# The one command: measures Flowdesk on one database at one scale and writes a Markdown table.
+#
+#   bench/run.sh --database sqlite|postgres --scale tiny|small|large [--seconds 10] [--clients 1,16,64]
+#                [--server DIR] [--out DIR] [--keep] [--smoke]
+#
+# Steps: publish the server (or use --server DIR, a `dotnet publish` output), make an empty database (a private
+# PostgreSQL cluster under bench/.data for postgres), start Flowdesk on it once so its own migrations and seeding
+# create the schema, desks, groups and demo accounts (Demo=true, DemoTickets=0), stop it, bulk-load the generated
+# organisation, start it again (timing start-up to /health/ready), measure the ceilings (pgbench or a SQLite loop),
+# drive the load, stop everything and write OUT/table.md (default bench/results/<database>-<scale>-<time>/).
+# --smoke: a few seconds per phase, fails only when the bench or the server breaks (never on speed).
+# Everything runs on 127.0.0.1; every process started here is stopped by its PID on exit; data is removed
+# unless --keep.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDTERMINALLOGGER=off DEBIAN_FRONTEND=noninteractive
+
+DATABASE=sqlite SCALE=tiny SECONDS_PER_PHASE=10 CLIENTS=1,16,64 SERVER_DIR="" OUT="" KEEP=0 SMOKE=0
+while (($#)); do
+    case "$1" in
+        --database) DATABASE=$2; shift 2 ;;
+        --scale) SCALE=$2; shift 2 ;;
+        --seconds) SECONDS_PER_PHASE=$2; shift 2 ;;
+        --clients) CLIENTS=$2; shift 2 ;;
+        --server) SERVER_DIR=$2; shift 2 ;;
+        --out) OUT=$2; shift 2 ;;
+        --keep) KEEP=1; shift ;;
+        --smoke) SMOKE=1; shift ;;
+        *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+[[ $DATABASE == sqlite || $DATABASE == postgres ]] || { echo "run.sh: --database sqlite|postgres" >&2; exit 2; }
+[[ $SCALE == tiny || $SCALE == small || $SCALE == large ]] || { echo "run.sh: --scale tiny|small|large" >&2; exit 2; }
+COMMAND="bench/run.sh --database $DATABASE --scale $SCALE --seconds $SECONDS_PER_PHASE --clients $CLIENTS"
+((SMOKE)) && COMMAND+=" --smoke"
+
+STAMP=$(date -u +%Y%m%d-%H%M%S)
+OUT=${OUT:-$ROOT/bench/results/$DATABASE-$SCALE-$STAMP}
+DATA=$ROOT/bench/.data/$DATABASE-$SCALE-$STAMP-$$
+mkdir -p "$OUT" "$DATA"
+say() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# ------------------------------------------------------------------ cleanup: only what this script started
+SERVER_PID="" PG_DATA=""
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+stop_server() {
+    if [[ -n $SERVER_PID ]]; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+        SERVER_PID=""
+    fi
+}
+cleanup() {
+    stop_server
+    if [[ -n $PG_DATA && -f $PG_DATA/postmaster.pid ]]; then
+        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+    fi
+    ((KEEP)) || rm -rf "$DATA"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() { local p=$1; while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done; echo "$p"; }
+
+# ------------------------------------------------------------------ packages, build, publish
+if [[ $DATABASE == postgres && ! -x "$PG_BIN/initdb" ]]; then
+    say "installing postgresql"
+    apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null
+    apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends postgresql postgresql-contrib >/dev/null
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+fi
+
+say "building the bench"
+dotnet build bench/Flowdesk.Bench -c Release -nologo -v quiet -o "$DATA/bench" >"$DATA/build.log" 2>&1 ||
+    { cat "$DATA/build.log" >&2; echo "run.sh: the bench did not build" >&2; exit 1; }
+BENCH=(dotnet "$DATA/bench/Flowdesk.Bench.dll")
+if [[ -z $SERVER_DIR ]]; then
+    say "publishing the server (Release)"
+    SERVER_DIR=$DATA/server
+    dotnet publish src/Flowdesk.Web -c Release -nologo -v quiet -o "$SERVER_DIR" >"$DATA/publish.log" 2>&1 ||
+        { cat "$DATA/publish.log" >&2; echo "run.sh: the server did not publish" >&2; exit 1; }
+fi
+SERVER_DIR=$(cd "$SERVER_DIR" && pwd)
+
+# ------------------------------------------------------------------ the database
+PG_VERSION=""
+if [[ $DATABASE == postgres ]]; then
+    PG_PORT=$(free_port 56432)
+    PG_DATA=$DATA/pg
+    mkdir -p "$PG_DATA" && chown -R postgres:postgres "$DATA"
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DATA" -E UTF8 --locale=C.UTF-8 -U postgres -A trust >"$DATA/initdb.log" 2>&1 ||
+        { cat "$DATA/initdb.log" >&2; exit 1; }
+    # Durable settings (fsync and synchronous_commit stay on); memory sized for a 2-core box with plenty of RAM.
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$DATA/pg.log" -w -t 60 \
+        -o "-p $PG_PORT -k $DATA -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=2GB -c effective_cache_size=8GB -c work_mem=16MB -c max_wal_size=8GB -c checkpoint_timeout=30min" \
+        start >/dev/null || { cat "$DATA/pg.log" >&2; exit 1; }
+    PG_VERSION=$("$PG_BIN/postgres" --version | awk '{print $3}')
+    runuser -u postgres -- "$PG_BIN/createdb" -h "$DATA" -p "$PG_PORT" -U postgres flowdesk
+    CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=flowdesk;Maximum Pool Size=100"
+else
+    CONNECTION="Data Source=$DATA/flowdesk.db"
+fi
+
+PORT=$(free_port 5180)
+URL=http://127.0.0.1:$PORT
+start_server() { # $1 = demo (true/false); sets SERVER_PID and STARTUP_SECONDS
+    local started now
+    started=$(date +%s%N)
+    ASPNETCORE_ENVIRONMENT=Production dotnet "$SERVER_DIR/Flowdesk.Web.dll" --urls "$URL" \
+        --Flowdesk:Database="$DATABASE" --ConnectionStrings:Flowdesk="$CONNECTION" --Flowdesk:DataPath="$DATA/files" \
+        --Flowdesk:Demo="$1" --Flowdesk:DemoTickets=0 --Logging:LogLevel:Default=Warning >>"$DATA/server.log" 2>&1 &
+    SERVER_PID=$!
+    until curl -sf -o /dev/null "$URL/health/ready"; do
+        kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 40 "$DATA/server.log" >&2; echo "run.sh: the server exited" >&2; exit 1; }
+        (( $(date +%s%N) - started < 300000000000 )) || { echo "run.sh: the server was not ready in 300 s" >&2; exit 1; }
+        sleep 0.02
+    done
+    now=$(date +%s%N)
+    STARTUP_SECONDS=$(awk -v a="$started" -v b="$now" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+}
+
+say "first start: migrations and seeding (demo accounts, no demo tickets)"
+start_server true
+stop_server
+
+say "generating scale $SCALE into $DATABASE"
+"${BENCH[@]}" generate --database "$DATABASE" --connection "$CONNECTION" --scale "$SCALE" \
+    --manifest "$OUT/manifest.json" --out "$OUT/generate.json"
+[[ $DATABASE == sqlite ]] && say "database file: $(du -h "$DATA/flowdesk.db" | cut -f1)"
+
+say "start-up on the migrated, loaded database"
+start_server false
+say "ready in $STARTUP_SECONDS s"
+
+CEILING_SECONDS=$SECONDS_PER_PHASE
+((SMOKE)) && CEILING_SECONDS=2
+if [[ $DATABASE == postgres ]]; then
+    say "database ceiling: pgbench, single-row INSERT transactions, 16 clients"
+    runuser -u postgres -- "$PG_BIN/createdb" -h "$DATA" -p "$PG_PORT" -U postgres ceiling
+    "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d ceiling \
+        -c "CREATE TABLE ceiling (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), payload text NOT NULL)"
+    echo "INSERT INTO ceiling (payload) VALUES ('x');" >"$DATA/insert.sql"
+    DB_CEILING=$("$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -c 16 -j 2 -T "$CEILING_SECONDS" -f "$DATA/insert.sql" ceiling 2>/dev/null |
+        awk '/^tps/ { print int($3) }')
+    DB_HOW="pgbench -c 16 -j 2, one INSERT per transaction, fsync on"
+else
+    say "database ceiling: single-row INSERT transactions in a tight loop (WAL, synchronous=NORMAL)"
+    DB_CEILING=$("${BENCH[@]}" sqlite-ceiling --path "$DATA/ceiling.db" --seconds "$CEILING_SECONDS")
+    DB_HOW="one connection, autocommit INSERTs, WAL, synchronous=NORMAL, same disk"
+fi
+say "database ceiling: $DB_CEILING inserts/s"
+
+say "load: clients $CLIENTS, $SECONDS_PER_PHASE s per phase"
+LOAD_ARGS=(--url "$URL" --manifest "$OUT/manifest.json" --pid "$SERVER_PID" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" --out "$OUT/load.json")
+((SMOKE)) && LOAD_ARGS+=(--fail-on-errors)
+"${BENCH[@]}" load "${LOAD_ARGS[@]}"
+stop_server
+
+MEM_GB=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
+CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
+MACHINE="$(nproc) cores ($CPU), $MEM_GB GB RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), .NET SDK $(dotnet --version)"
+[[ -n $PG_VERSION ]] && MACHINE+=", PostgreSQL $PG_VERSION"
+jq -n --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" --arg database "$DATABASE" --arg scale "$SCALE" --arg machine "$MACHINE" \
+    --arg command "$COMMAND" --argjson startup "$STARTUP_SECONDS" --argjson ceiling "${DB_CEILING:-0}" --arg how "$DB_HOW" \
+    --slurpfile gen "$OUT/generate.json" \
+    '{date: $date, database: $database, scale: $scale, machine: $machine, command: $command, startupSeconds: $startup,
+      databaseInsertsPerSecond: $ceiling, databaseCeilingHow: $how, loadSeconds: $gen[0].seconds,
+      loadRows: ($gen[0].rows | to_entries | map("\(.key) \(.value)") | join(", "))}' >"$OUT/run.json"
+"${BENCH[@]}" report --run "$OUT/run.json" --load "$OUT/load.json" --out "$OUT/table.md" >/dev/null
+say "table: ${OUT#"$ROOT"/}/table.md"
+cat "$OUT/table.md"
