@@ -182,8 +182,17 @@ done
 ((${#RUN_NAMES[@]} > 0)) || echo "test.sh: no test projects under tests/." >&2
 
 # ---------------------------------------------------------------- 5. benchmark smoke test
-# BENCHMARK SMOKE TEST GOES HERE once bench/Flowdesk.Bench exists: a short run against a throwaway
-# database that fails the script when the load generator errors (speed is measured, never asserted).
+# bench/run.sh at the tiny scale on SQLite, two seconds per phase, against the server just built: counts as one
+# test that fails when the generator, the load generator or the server errors (speed is measured, never asserted).
+say "benchmark smoke run (tiny, sqlite)"
+if bench/run.sh --database sqlite --scale tiny --seconds 2 --clients 1,4 --smoke \
+    --server "src/Flowdesk.Web/bin/$CONFIGURATION/net10.0" --out "$RESULTS/bench" >"$RESULTS/bench.log" 2>&1; then
+    passed=$((passed + 1))
+else
+    echo "---- benchmark smoke run failed:" >&2
+    tail -n 40 "$RESULTS/bench.log" >&2
+    failed=$((failed + 1))
+fi
 
 cleanup
 echo "TRX results: ${RESULTS#"$ROOT"/}"

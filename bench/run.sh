@@ -2,13 +2,14 @@
 # The one command: measures Flowdesk on one database at one scale and writes a Markdown table.
 #
 #   bench/run.sh --database sqlite|postgres --scale tiny|small|large [--seconds 10] [--clients 1,16,64]
-#                [--server DIR] [--out DIR] [--keep] [--smoke]
+#                [--server DIR] [--out DIR] [--keep] [--reuse DATA_DIR] [--smoke]
 #
 # Steps: publish the server (or use --server DIR, a `dotnet publish` output), make an empty database (a private
 # PostgreSQL cluster under bench/.data for postgres), start Flowdesk on it once so its own migrations and seeding
 # create the schema, desks, groups and demo accounts (Demo=true, DemoTickets=0), stop it, bulk-load the generated
 # organisation, start it again (timing start-up to /health/ready), measure the ceilings (pgbench or a SQLite loop),
 # drive the load, stop everything and write OUT/table.md (default bench/results/<database>-<scale>-<time>/).
+# --reuse DATA_DIR: measure again on a database kept by an earlier --keep run (bench/.data/…), without loading.
 # --smoke: a few seconds per phase, fails only when the bench or the server breaks (never on speed).
 # Everything runs on 127.0.0.1; every process started here is stopped by its PID on exit; data is removed
 # unless --keep.
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDTERMINALLOGGER=off DEBIAN_FRONTEND=noninteractive
 
-DATABASE=sqlite SCALE=tiny SECONDS_PER_PHASE=10 CLIENTS=1,16,64 SERVER_DIR="" OUT="" KEEP=0 SMOKE=0
+DATABASE=sqlite SCALE=tiny SECONDS_PER_PHASE=10 CLIENTS=1,16,64 SERVER_DIR="" OUT="" KEEP=0 SMOKE=0 REUSE=""
 while (($#)); do
     case "$1" in
         --database) DATABASE=$2; shift 2 ;;
@@ -28,17 +29,19 @@ while (($#)); do
         --out) OUT=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
         --smoke) SMOKE=1; shift ;;
+        --reuse) REUSE=$(cd "$2" && pwd); KEEP=1; shift 2 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
 [[ $DATABASE == sqlite || $DATABASE == postgres ]] || { echo "run.sh: --database sqlite|postgres" >&2; exit 2; }
 [[ $SCALE == tiny || $SCALE == small || $SCALE == large ]] || { echo "run.sh: --scale tiny|small|large" >&2; exit 2; }
 COMMAND="bench/run.sh --database $DATABASE --scale $SCALE --seconds $SECONDS_PER_PHASE --clients $CLIENTS"
+[[ -n $REUSE ]] && COMMAND+=" --reuse ${REUSE#"$ROOT"/}"
 ((SMOKE)) && COMMAND+=" --smoke"
 
 STAMP=$(date -u +%Y%m%d-%H%M%S)
 OUT=${OUT:-$ROOT/bench/results/$DATABASE-$SCALE-$STAMP}
-DATA=$ROOT/bench/.data/$DATABASE-$SCALE-$STAMP-$$
+DATA=${REUSE:-$ROOT/bench/.data/$DATABASE-$SCALE-$STAMP-$$}
 mkdir -p "$OUT" "$DATA"
 say() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
@@ -92,15 +95,17 @@ PG_VERSION=""
 if [[ $DATABASE == postgres ]]; then
     PG_PORT=$(free_port 56432)
     PG_DATA=$DATA/pg
-    mkdir -p "$PG_DATA" && chown -R postgres:postgres "$DATA"
-    runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DATA" -E UTF8 --locale=C.UTF-8 -U postgres -A trust >"$DATA/initdb.log" 2>&1 ||
-        { cat "$DATA/initdb.log" >&2; exit 1; }
+    if [[ -z $REUSE ]]; then
+        mkdir -p "$PG_DATA" && chown -R postgres:postgres "$DATA"
+        runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DATA" -E UTF8 --locale=C.UTF-8 -U postgres -A trust >"$DATA/initdb.log" 2>&1 ||
+            { cat "$DATA/initdb.log" >&2; exit 1; }
+    fi
     # Durable settings (fsync and synchronous_commit stay on); memory sized for a 2-core box with plenty of RAM.
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$DATA/pg.log" -w -t 60 \
         -o "-p $PG_PORT -k $DATA -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=2GB -c effective_cache_size=8GB -c work_mem=16MB -c max_wal_size=8GB -c checkpoint_timeout=30min" \
         start >/dev/null || { cat "$DATA/pg.log" >&2; exit 1; }
     PG_VERSION=$("$PG_BIN/postgres" --version | awk '{print $3}')
-    runuser -u postgres -- "$PG_BIN/createdb" -h "$DATA" -p "$PG_PORT" -U postgres flowdesk
+    [[ -n $REUSE ]] || runuser -u postgres -- "$PG_BIN/createdb" -h "$DATA" -p "$PG_PORT" -U postgres flowdesk
     CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=flowdesk;Maximum Pool Size=100"
 else
     CONNECTION="Data Source=$DATA/flowdesk.db"
@@ -124,13 +129,17 @@ start_server() { # $1 = demo (true/false); sets SERVER_PID and STARTUP_SECONDS
     STARTUP_SECONDS=$(awk -v a="$started" -v b="$now" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
 }
 
-say "first start: migrations and seeding (demo accounts, no demo tickets)"
-start_server true
-stop_server
-
-say "generating scale $SCALE into $DATABASE"
-"${BENCH[@]}" generate --database "$DATABASE" --connection "$CONNECTION" --scale "$SCALE" \
-    --manifest "$OUT/manifest.json" --out "$OUT/generate.json"
+if [[ -z $REUSE ]]; then
+    say "first start: migrations and seeding (demo accounts, no demo tickets)"
+    start_server true
+    stop_server
+    say "generating scale $SCALE into $DATABASE"
+    "${BENCH[@]}" generate --database "$DATABASE" --connection "$CONNECTION" --scale "$SCALE" \
+        --manifest "$DATA/manifest.json" --out "$DATA/generate.json"
+else
+    say "reusing the database in $DATA (loaded earlier; the load time below is that run's)"
+fi
+cp "$DATA/manifest.json" "$DATA/generate.json" "$OUT/"
 [[ $DATABASE == sqlite ]] && say "database file: $(du -h "$DATA/flowdesk.db" | cut -f1)"
 
 say "start-up on the migrated, loaded database"
@@ -141,7 +150,7 @@ CEILING_SECONDS=$SECONDS_PER_PHASE
 ((SMOKE)) && CEILING_SECONDS=2
 if [[ $DATABASE == postgres ]]; then
     say "database ceiling: pgbench, single-row INSERT transactions, 16 clients"
-    runuser -u postgres -- "$PG_BIN/createdb" -h "$DATA" -p "$PG_PORT" -U postgres ceiling
+    "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "DROP DATABASE IF EXISTS ceiling" -c "CREATE DATABASE ceiling"
     "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d ceiling \
         -c "CREATE TABLE ceiling (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), payload text NOT NULL)"
     echo "INSERT INTO ceiling (payload) VALUES ('x');" >"$DATA/insert.sql"
@@ -158,13 +167,16 @@ say "database ceiling: $DB_CEILING inserts/s"
 say "load: clients $CLIENTS, $SECONDS_PER_PHASE s per phase"
 LOAD_ARGS=(--url "$URL" --manifest "$OUT/manifest.json" --pid "$SERVER_PID" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" --out "$OUT/load.json")
 ((SMOKE)) && LOAD_ARGS+=(--fail-on-errors)
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 "${BENCH[@]}" load "${LOAD_ARGS[@]}"
+LOAD_AFTER=$(cut -d' ' -f1 /proc/loadavg)
 stop_server
 
 MEM_GB=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
 CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 MACHINE="$(nproc) cores ($CPU), $MEM_GB GB RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), .NET SDK $(dotnet --version)"
 [[ -n $PG_VERSION ]] && MACHINE+=", PostgreSQL $PG_VERSION"
+MACHINE+="; 1-minute load average before / after the load: $LOAD_BEFORE / $LOAD_AFTER (the load generator runs on the same cores; anything above ~2 is other work on the machine)"
 jq -n --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" --arg database "$DATABASE" --arg scale "$SCALE" --arg machine "$MACHINE" \
     --arg command "$COMMAND" --argjson startup "$STARTUP_SECONDS" --argjson ceiling "${DB_CEILING:-0}" --arg how "$DB_HOW" \
     --slurpfile gen "$OUT/generate.json" \

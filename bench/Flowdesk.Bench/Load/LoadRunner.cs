@@ -63,6 +63,7 @@ public static class LoadRunner
             return samples;
         })).ToArray();
         var started = Stopwatch.GetTimestamp();
+        var cpuBefore = serverPid is { } p0 ? CpuSeconds(p0) : 0;
         var results = await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
@@ -73,9 +74,25 @@ public static class LoadRunner
             return OperationFigures.From(o.Name, merged, elapsed);
         }).ToList();
         var rss = serverPid is { } pid ? ReadKb(pid, "VmRSS") : 0;
+        var cpu = serverPid is { } p1 ? CpuSeconds(p1) - cpuBefore : 0;
         log($"{name} x{clients}: " + string.Join("; ", figures.Select(f =>
-            string.Create(CultureInfo.InvariantCulture, $"{f.Operation} {f.PerSecond:F0}/s p50 {f.P50:F1} p95 {f.P95:F1} p99 {f.P99:F1} ms{(f.Errors > 0 ? $" ERRORS {f.Errors} ({f.FirstError})" : "")}"))) + $"; server RSS {rss / 1024} MB");
-        return new PhaseFigures(name, clients, elapsed, figures, rss);
+            string.Create(CultureInfo.InvariantCulture, $"{f.Operation} {f.PerSecond:F0}/s p50 {f.P50:F1} p95 {f.P95:F1} p99 {f.P99:F1} ms{(f.Errors > 0 ? $" ERRORS {f.Errors} ({f.FirstError})" : "")}"))) + $"; server RSS {rss / 1024} MB, CPU {cpu:F1} s");
+        return new PhaseFigures(name, clients, elapsed, figures, rss, cpu);
+    }
+
+    /// <summary>utime + stime of /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s).</summary>
+    static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>A line of /proc/PID/status in kB (VmRSS now, VmHWM the peak since the process started).</summary>

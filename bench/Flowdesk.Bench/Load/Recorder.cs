@@ -27,6 +27,7 @@ public sealed record OperationFigures(string Operation, int Count, int Errors, i
     }
 }
 
-public sealed record PhaseFigures(string Name, int Concurrency, double Seconds, List<OperationFigures> Operations, long ServerRssKb);
+/// <summary>ServerCpuSeconds: user + system CPU the server used during the phase — per request, a figure other work on the machine barely moves.</summary>
+public sealed record PhaseFigures(string Name, int Concurrency, double Seconds, List<OperationFigures> Operations, long ServerRssKb, double ServerCpuSeconds);
 
 public sealed record LoadFigures(string Url, List<PhaseFigures> Phases, long ServerPeakRssKb, List<string> NotYetBuilt);

@@ -59,8 +59,13 @@ public static class Report
 
         Line($"Operations (web ceiling: GET /health/live at the same concurrency; database ceiling: {F(run.DatabaseInsertsPerSecond, "F0")} single-row insert transactions/s, {run.DatabaseCeilingHow}):");
         Line();
-        Line("| clients | operation | req/s | p50 ms | p95 ms | p99 ms | errors | conflicts | share of web ceiling | share of DB ceiling |");
-        Line("|---|---|---|---|---|---|---|---|---|---|");
+        Line("| clients | operation | req/s | p50 ms | p95 ms | p99 ms | errors | conflicts | share of web ceiling | share of DB ceiling | server CPU ms / request |");
+        Line("|---|---|---|---|---|---|---|---|---|---|---|");
+        string CpuPerRequest(PhaseFigures p)
+        {
+            var requests = p.Operations.Sum(o => o.Count);
+            return requests == 0 || p.ServerCpuSeconds <= 0 ? "" : F(1000 * p.ServerCpuSeconds / requests, "F2");
+        }
         string[] writes = [Scenarios.Create.Name, Scenarios.Comment.Name, Scenarios.Transition.Name];
         foreach (var phase in load.Phases.Where(p => p.Name != "web ceiling"))
         {
@@ -68,16 +73,16 @@ public static class Report
                 ?? load.Phases.First(p => p.Name == "web ceiling" && p.Concurrency == ReferenceClients);
             var web = ceiling.Operations.Single().PerSecond;
             var label = phase.Name == "mix" ? $"{phase.Concurrency}" : $"{phase.Concurrency} ({phase.Name})";
-            Line($"| {label} | {Scenarios.Live.Name} | {F(web, "F0")} | {F(ceiling.Operations[0].P50)} | {F(ceiling.Operations[0].P95)} | {F(ceiling.Operations[0].P99)} | {ceiling.Operations[0].Errors} | 0 | 100 % | |");
+            Line($"| {label} | {Scenarios.Live.Name} | {F(web, "F0")} | {F(ceiling.Operations[0].P50)} | {F(ceiling.Operations[0].P95)} | {F(ceiling.Operations[0].P99)} | {ceiling.Operations[0].Errors} | 0 | 100 % | | {CpuPerRequest(ceiling)} |");
             foreach (var op in phase.Operations)
             {
                 var db = writes.Contains(op.Operation) ? $"{F(100 * op.PerSecond / run.DatabaseInsertsPerSecond)} %" : "";
-                Line($"| {label} | {op.Operation} | {F(op.PerSecond, "F0")} | {F(op.P50)} | {F(op.P95)} | {F(op.P99)} | {op.Errors} | {op.Conflicts} | {F(100 * op.PerSecond / web)} % | {db} |");
+                Line($"| {label} | {op.Operation} | {F(op.PerSecond, "F0")} | {F(op.P50)} | {F(op.P95)} | {F(op.P99)} | {op.Errors} | {op.Conflicts} | {F(100 * op.PerSecond / web)} % | {db} | {(phase.Operations.Count == 1 ? CpuPerRequest(phase) : "")} |");
             }
             if (phase.Operations.Count > 1)
             {
                 var total = phase.Operations.Sum(o => o.PerSecond);
-                Line($"| {label} | **mix total** | {F(total, "F0")} | | | | {phase.Operations.Sum(o => o.Errors)} | | {F(100 * total / web)} % | |");
+                Line($"| {label} | **mix total** | {F(total, "F0")} | | | | {phase.Operations.Sum(o => o.Errors)} | | {F(100 * total / web)} % | | {CpuPerRequest(phase)} (per operation of the mix) |");
             }
         }
         Line();
