@@ -27,6 +27,12 @@ public static class ApiEndpoints
         Tickets.HistoryEndpoint.Map(tickets);
         Attachments.AttachmentEndpoints.Map(tickets, secured);
 
+        Processes.ProcessEndpoints.Map(secured);
+        Processes.ApprovalEndpoints.Map(secured);
+        Processes.TaskEndpoints.Map(secured);
+        Catalog.CatalogEndpoints.Map(secured);
+        Sla.SlaEndpoints.Map(secured, tickets);
+
         // Unknown API paths answer as problem details too, not as a page.
         api.MapFallback(context => Problems.Write(context, 404, "problem.not_found.title", "problem.not_found.detail"));
         return app;

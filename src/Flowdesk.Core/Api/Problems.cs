@@ -85,6 +85,13 @@ public sealed class FieldErrors(IStringLocalizer t)
         list.Add(t.Text(key, args));
     }
 
+    /// <summary>A message already localised elsewhere (form validation).</summary>
+    public void AddText(string field, string message)
+    {
+        if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
+        list.Add(message);
+    }
+
     /// <summary>Required single-line text: present, within length, no control characters.</summary>
     public string? Line(string field, string? value, int max, bool required = true)
     {

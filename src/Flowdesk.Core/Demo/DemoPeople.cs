@@ -41,23 +41,30 @@ static class DemoPeople
             ["frank", "Frank Wu", "吴凡", "Sales", "zh-CN"], ["grace", "Grace Lin", "林格蕾", "Legal", "en"],
             ["henry", "Henry Zhao", "赵亨利", "Engineering", "zh-CN"], ["ivy", "Ivy Huang", "黄艾薇", "Operations", "en"],
             ["wang.fac", "Wang Qiang", "王强", "Facilities", "zh-CN"],
+            ["zhou.iam", "Zhou Jie", "周杰", "IT", "zh-CN"], ["sun.sec", "Sun Li", "孙莉", "IT", "en"],
         ];
         foreach (var m in more) await Add(m[0], m[1], m[2], m[3], m[4], bob.Id);
 
         Check(await users.AddToRoleAsync(admin, SystemRoles.SystemAdmin));
         Check(await users.AddToRoleAsync(bob, SystemRoles.ProcessOwner));
+        bob.IsDepartmentHead = true; // heads Engineering: approver for "department.head" stages
+        Check(await users.UpdateAsync(bob));
 
         db.DeskMembers.AddRange(
             new DeskMember(desks.It.Id, li.Id, DeskRole.Technician),
             new DeskMember(desks.Hr.Id, zhang.Id, DeskRole.DeskAdmin),
-            new DeskMember(desks.Facilities.Id, people["wang.fac"].Id, DeskRole.Technician));
+            new DeskMember(desks.Facilities.Id, people["wang.fac"].Id, DeskRole.Technician),
+            new DeskMember(desks.It.Id, people["zhou.iam"].Id, DeskRole.Technician),
+            new DeskMember(desks.It.Id, people["sun.sec"].Id, DeskRole.Technician));
         db.GroupMembers.AddRange(
             new GroupMember(desks.GroupByKey("service-desk").Id, li.Id),
             new GroupMember(desks.GroupByKey("it-desktop").Id, li.Id),
             new GroupMember(desks.GroupByKey("hr-ops").Id, zhang.Id),
             new GroupMember(desks.GroupByKey("facilities-ops").Id, people["wang.fac"].Id),
             new GroupMember(desks.GroupByKey("cab").Id, people["carol"].Id),
-            new GroupMember(desks.GroupByKey("cab").Id, bob.Id));
+            new GroupMember(desks.GroupByKey("cab").Id, bob.Id),
+            new GroupMember(desks.GroupByKey("it-identity").Id, people["zhou.iam"].Id),
+            new GroupMember(desks.GroupByKey("it-security").Id, people["sun.sec"].Id));
         await db.SaveChangesAsync(ct);
         return new DemoDirectory(people);
     }

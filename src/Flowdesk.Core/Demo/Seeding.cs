@@ -56,6 +56,7 @@ public static class Seeding
         }
 
         var people = await DemoPeople.CreateAsync(db, users, directory, ct);
+        await DemoProcesses.SeedAsync(db, people["bob"].Id, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
         await DemoTickets.SeedAsync(db, people, directory, options.DemoTickets, services.GetRequiredService<TimeProvider>(), ct);
         return new SeedResult(DemoAccounts, null);
     }

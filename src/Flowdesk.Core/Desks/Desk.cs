@@ -50,6 +50,10 @@ public sealed class Group
     public string NameEn { get; set; } = "";
     public string NameZh { get; set; } = "";
     public List<GroupMember> Members { get; private set; } = [];
+    /// <summary>How a new ticket or task for the group gets its person (never someone marked away).</summary>
+    public AssignmentStrategy Strategy { get; set; } = AssignmentStrategy.Manual;
+    /// <summary>Round-robin's memory: who got the last one.</summary>
+    public Guid? LastAssignedId { get; set; }
 
     public string Name(string language) => Localization.Languages.IsChinese(language) ? NameZh : NameEn;
 }
@@ -60,7 +64,11 @@ public sealed class GroupMember
     public GroupMember(Guid groupId, Guid personId) { GroupId = groupId; PersonId = personId; }
     public Guid GroupId { get; private set; }
     public Guid PersonId { get; private set; }
+    /// <summary>Space-separated categories or services this member handles (skill-based assignment).</summary>
+    public string? Skills { get; set; }
 }
+
+public enum AssignmentStrategy { Manual = 1, RoundRobin = 2, LeastOpen = 3, Skill = 4 }
 
 public enum DeskRole { Technician = 1, DeskAdmin = 2 }
 

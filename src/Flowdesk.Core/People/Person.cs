@@ -20,8 +20,12 @@ public sealed class Person : IdentityUser<Guid>
     public string TimeZone { get; set; } = "Asia/Shanghai";
     /// <summary>An integration user acts for an API key and never signs in interactively.</summary>
     public bool IsIntegration { get; set; }
-    /// <summary>Away people get no new assignments (delegation comes with approvals).</summary>
+    /// <summary>Away people get no new assignments; their approvals go to their delegate.</summary>
     public bool IsAway { get; set; }
+    /// <summary>Who decides this person's approvals while they are away.</summary>
+    public Guid? DelegateId { get; set; }
+    /// <summary>Heads their department: approver for stages with "department.head".</summary>
+    public bool IsDepartmentHead { get; set; }
     public bool IsActive { get; set; } = true;
 }
 

@@ -27,6 +27,17 @@ public abstract class FlowdeskDb(DbContextOptions options) : IdentityDbContext<P
     public DbSet<Attachment> Attachments => Set<Attachment>();
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Processes.Process> Processes => Set<Processes.Process>();
+    public DbSet<Processes.ProcessVersion> ProcessVersions => Set<Processes.ProcessVersion>();
+    public DbSet<Processes.Approval> Approvals => Set<Processes.Approval>();
+    public DbSet<Processes.FulfilmentTask> FulfilmentTasks => Set<Processes.FulfilmentTask>();
+    public DbSet<TicketLink> TicketLinks => Set<TicketLink>();
+    public DbSet<Outbox.OutboxMessage> OutboxMessages => Set<Outbox.OutboxMessage>();
+
+    // ---- SLA: business calendars and policies (configured in Sla/SlaModel.cs)
+    public DbSet<Calendars.BusinessCalendar> BusinessCalendars => Set<Calendars.BusinessCalendar>();
+    public DbSet<Calendars.CalendarYear> CalendarYears => Set<Calendars.CalendarYear>();
+    public DbSet<Sla.SlaPolicy> SlaPolicies => Set<Sla.SlaPolicy>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -164,6 +175,71 @@ public abstract class FlowdeskDb(DbContextOptions options) : IdentityDbContext<P
             i.HasIndex(x => new { x.CallerId, x.Key }).IsUnique();
             i.HasIndex(x => x.CreatedAt);
         });
+
+        // ---- process engine: definitions and versions, approvals, fulfilment tasks, links, outbox
+        builder.Entity<Processes.Process>(p =>
+        {
+            p.Property(x => x.Key).HasMaxLength(100);
+            p.HasIndex(x => x.Key).IsUnique();
+            p.HasOne<Desk>().WithMany().HasForeignKey(x => x.DeskId).OnDelete(DeleteBehavior.Restrict);
+            p.HasMany(x => x.Versions).WithOne().HasForeignKey(x => x.ProcessId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<Processes.ProcessVersion>(v =>
+        {
+            v.Property(x => x.ProcessKey).HasMaxLength(100);
+            v.Property(x => x.Changelog).HasMaxLength(500);
+            v.HasIndex(x => new { x.ProcessKey, x.Number }).IsUnique();
+            v.Ignore(x => x.IsDraft);
+        });
+        builder.Entity<Processes.Approval>(a =>
+        {
+            a.Property(x => x.Stage).HasMaxLength(100);
+            a.Property(x => x.Comment).HasMaxLength(TicketLimits.CommentMax);
+            a.Property(x => x.Version).IsConcurrencyToken();
+            a.HasIndex(x => new { x.TicketId, x.StageIndex });
+            a.HasIndex(x => new { x.ApproverId, x.Decision });
+            a.HasIndex(x => new { x.Decision, x.RemindAt });
+            a.HasOne(x => x.Ticket).WithMany(t => t.Approvals).HasForeignKey(x => x.TicketId).OnDelete(DeleteBehavior.Cascade);
+            a.HasOne(x => x.Approver).WithMany().HasForeignKey(x => x.ApproverId).OnDelete(DeleteBehavior.Restrict);
+            a.HasOne<Person>().WithMany().HasForeignKey(x => x.OnBehalfOfId).OnDelete(DeleteBehavior.Restrict);
+        });
+        builder.Entity<Processes.FulfilmentTask>(t =>
+        {
+            t.ToTable("fulfilment_tasks");
+            t.Property(x => x.Key).HasMaxLength(100);
+            t.Property(x => x.TitleEn).HasMaxLength(300);
+            t.Property(x => x.TitleZh).HasMaxLength(300);
+            t.Property(x => x.After).HasMaxLength(1000);
+            t.Property(x => x.Note).HasMaxLength(TicketLimits.CommentMax);
+            t.Property(x => x.Version).IsConcurrencyToken();
+            t.HasIndex(x => x.TicketId);
+            t.HasIndex(x => new { x.GroupId, x.Status });
+            t.HasIndex(x => new { x.DeskId, x.Status });
+            t.HasOne(x => x.Ticket).WithMany().HasForeignKey(x => x.TicketId).OnDelete(DeleteBehavior.Cascade);
+            t.HasOne(x => x.Desk).WithMany().HasForeignKey(x => x.DeskId).OnDelete(DeleteBehavior.Restrict);
+            t.HasOne(x => x.Group).WithMany().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Restrict);
+            t.HasOne(x => x.Assignee).WithMany().HasForeignKey(x => x.AssigneeId).OnDelete(DeleteBehavior.Restrict);
+        });
+        builder.Entity<TicketLink>(l =>
+        {
+            l.HasKey(x => new { x.FromId, x.ToId });
+            l.Property(x => x.Kind).HasMaxLength(30);
+            l.HasIndex(x => x.ToId);
+            l.HasOne<Ticket>().WithMany().HasForeignKey(x => x.FromId).OnDelete(DeleteBehavior.Cascade);
+            l.HasOne<Ticket>().WithMany().HasForeignKey(x => x.ToId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<Outbox.OutboxMessage>(o =>
+        {
+            o.ToTable("outbox");
+            o.Property(x => x.Kind).HasMaxLength(30);
+            o.Property(x => x.LastError).HasMaxLength(2000);
+            o.HasIndex(x => new { x.Status, x.NextAttemptAt });
+        });
+        builder.Entity<Group>(g => g.Property(x => x.Strategy).HasConversion<string>().HasMaxLength(20));
+        builder.Entity<GroupMember>(m => m.Property(x => x.Skills).HasMaxLength(500));
+
+        // ---- SLA: business calendars and policies
+        Sla.SlaModel.Configure(builder);
 
         // Keys are GUID v7 made by the application (Ids.New), so a new entity reached through a navigation
         // (a comment added to a ticket) must be inserted, never mistaken for an existing row to update.

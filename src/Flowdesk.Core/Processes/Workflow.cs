@@ -2,7 +2,7 @@ namespace Flowdesk.Processes;
 
 /// <summary>Who is moving a ticket: staff of its desk, or its requester.</summary>
 [Flags]
-public enum TransitionActor { Staff = 1, Requester = 2, Anyone = Staff | Requester }
+public enum TransitionActor { Staff = 1, Requester = 2, Anyone = Staff | Requester, Engine = 4 }
 
 public sealed record Transition(string From, string To, TransitionActor AllowedBy);
 
@@ -17,14 +17,17 @@ public sealed record Workflow(string Key, int Version, string Initial, IReadOnly
     {
         if (!States.Contains(to)) return Decision.Refuse("unknown_state");
         if (from == to) return Decision.Refuse("same_state");
-        var transition = Transitions.FirstOrDefault(t => t.From == from && t.To == to);
+        var transition = Transitions.FirstOrDefault(t => t.From == from && t.To == to && (actor == TransitionActor.Engine || (t.AllowedBy & actor) != 0))
+            ?? Transitions.FirstOrDefault(t => t.From == from && t.To == to);
         if (transition is null) return Decision.Refuse("not_allowed");
-        if ((transition.AllowedBy & actor) == 0) return Decision.Refuse("not_allowed_for_actor");
+        // The engine carries out the process itself (approvals passed, rules, tasks done): any move the process knows.
+        if (actor != TransitionActor.Engine && (transition.AllowedBy & actor) == 0) return Decision.Refuse("not_allowed_for_actor");
         return Decision.Allow;
     }
 
+    /// <summary>Where the actor may move the ticket from here (the engine's own moves are not offered to people).</summary>
     public IEnumerable<string> NextStates(string from, TransitionActor actor) =>
-        Transitions.Where(t => t.From == from && (t.AllowedBy & actor) != 0).Select(t => t.To);
+        Transitions.Where(t => t.From == from && (t.AllowedBy & actor) != 0).Select(t => t.To).Distinct();
 }
 
 public sealed record Decision(bool Allowed, string? Reason)

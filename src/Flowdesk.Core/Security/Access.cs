@@ -11,8 +11,9 @@ namespace Flowdesk.Security;
 public static class Access
 {
     /// <summary>
-    /// Requesters see their own tickets and those they watch; staff see their desks' tickets;
-    /// system admins and auditors see every desk except confidential ones they do not staff.
+    /// Requesters see their own tickets and those they watch; approvers the tickets they are asked about;
+    /// staff see their desks' tickets; system admins and auditors see every desk except confidential ones
+    /// they do not staff.
     /// </summary>
     public static IQueryable<Ticket> VisibleTo(this IQueryable<Ticket> tickets, Caller caller)
     {
@@ -23,11 +24,13 @@ public static class Access
             var confidential = caller.ConfidentialDeskIds.Except(caller.StaffDeskIds).ToArray();
             return tickets.Where(t => !confidential.Contains(t.DeskId)
                 || t.RequesterId == me
-                || t.Watchers.Any(w => w.PersonId == me));
+                || t.Watchers.Any(w => w.PersonId == me)
+                || t.Approvals.Any(a => a.ApproverId == me));
         }
         return tickets.Where(t => staffDesks.Contains(t.DeskId)
             || t.RequesterId == me
-            || t.Watchers.Any(w => w.PersonId == me));
+            || t.Watchers.Any(w => w.PersonId == me)
+            || t.Approvals.Any(a => a.ApproverId == me));
     }
 
     /// <summary>Comments of tickets the caller sees; internal notes only for staff of the ticket's desk.</summary>
@@ -58,6 +61,23 @@ public static class Access
         var visible = tickets.VisibleTo(caller);
         return history.Where(h => visible.Any(t => t.Id == h.TicketId));
     }
+
+    /// <summary>
+    /// Fulfilment tasks: those of tickets the caller sees, and — without the ticket — those assigned to a group
+    /// the caller belongs to or a desk they staff (IT prepares the laptop of an HR onboarding case it cannot read).
+    /// </summary>
+    public static IQueryable<Processes.FulfilmentTask> VisibleTo(this IQueryable<Processes.FulfilmentTask> tasks, IQueryable<Ticket> tickets, Caller caller)
+    {
+        var visible = tickets.VisibleTo(caller);
+        var groups = caller.GroupIds.ToArray();
+        var desks = caller.StaffDeskIds.ToArray();
+        return tasks.Where(x => (x.GroupId != null && groups.Contains(x.GroupId.Value)) || desks.Contains(x.DeskId)
+            || visible.Any(t => t.Id == x.TicketId));
+    }
+
+    /// <summary>May complete or take the task: a member of its group or staff of its desk.</summary>
+    public static bool MayWork(this Caller caller, Processes.FulfilmentTask task) =>
+        (task.GroupId is { } g && caller.GroupIds.Contains(g)) || caller.StaffDeskIds.Contains(task.DeskId);
 
     public static bool SeesInternalNotes(this Caller caller, Guid deskId) => caller.IsStaffFor(deskId);
 

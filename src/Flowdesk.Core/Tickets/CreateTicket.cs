@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Flowdesk.Api;
 using Flowdesk.Localization;
 using Flowdesk.Persistence;
+using Flowdesk.Processes;
 using Flowdesk.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -69,7 +70,7 @@ public static class CreateTicketEndpoint
 
             await db.Entry(ticket).Reference(x => x.Requester).LoadAsync(ct);
             var watcherNames = await db.Users.Where(p => watcherIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.UserName!, ct);
-            var view = TicketViews.From(ticket, caller, watcherNames);
+            var view = TicketViews.From(ticket, caller, watcherNames, BuiltInWorkflows.For(ticket.Kind));
             return new Idempotency.Created<TicketView>(view, $"/api/v1/tickets/{ticket.Id}");
         }, ct);
 }

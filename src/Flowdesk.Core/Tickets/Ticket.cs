@@ -16,6 +16,13 @@ public sealed class Ticket
 
     internal Ticket(Desk desk, string number, TicketKind kind, string subject, string description, Guid requesterId,
         Level impact, Level urgency, Priority? priority, Workflow workflow, Guid actorId, DateTimeOffset now)
+        : this(desk, number, kind, subject, description, requesterId, impact, urgency, priority, workflow.Key, workflow.Version, workflow.Initial, actorId, now)
+    {
+    }
+
+    /// <summary>A ticket pinned to a process version, starting in that version's initial state.</summary>
+    internal Ticket(Desk desk, string number, TicketKind kind, string subject, string description, Guid requesterId,
+        Level impact, Level urgency, Priority? priority, string processKey, int processVersion, string initialStatus, Guid actorId, DateTimeOffset now)
     {
         Id = Ids.New();
         DeskId = desk.Id;
@@ -27,9 +34,9 @@ public sealed class Ticket
         Impact = impact;
         Urgency = urgency;
         Priority = priority ?? PriorityMatrix.For(impact, urgency);
-        ProcessKey = workflow.Key;
-        ProcessVersion = workflow.Version;
-        Status = workflow.Initial;
+        ProcessKey = processKey;
+        ProcessVersion = processVersion;
+        Status = initialStatus;
         CreatedAt = now;
         UpdatedAt = now;
         LastChangedById = actorId;
@@ -76,6 +83,8 @@ public sealed class Ticket
 
     public List<TicketWatcher> Watchers { get; private set; } = [];
     public List<Comment> Comments { get; private set; } = [];
+    /// <summary>Approvers asked about this ticket; they may see it while they decide and afterwards.</summary>
+    public List<Processes.Approval> Approvals { get; private set; } = [];
 
     public string ETag => $"\"{Version}\"";
 
@@ -142,6 +151,15 @@ public sealed class Ticket
     }
 
     internal void ForceStatus(string status) => Status = status;
+
+    /// <summary>Due times and breach flags from the SLA clock (Sla/SlaService.RecomputeAsync); not a person's edit, so no version bump.</summary>
+    public void ApplySla(Sla.SlaSchedule schedule)
+    {
+        FirstResponseDue = schedule.FirstResponseDue;
+        ResolutionDue = schedule.ResolutionDue;
+        FirstResponseBreached = schedule.FirstResponseBreached;
+        ResolutionBreached = schedule.ResolutionBreached;
+    }
 
     static string MergeFields(string current, JsonObject changes)
     {

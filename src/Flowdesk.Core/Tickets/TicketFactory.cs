@@ -8,11 +8,16 @@ namespace Flowdesk.Tickets;
 public static class TicketFactory
 {
     public static async Task<Ticket> CreateAsync(FlowdeskDb db, Desk desk, TicketKind kind, string subject, string description,
-        Guid requesterId, Level impact, Level urgency, Priority? priority, Guid actorId, DateTimeOffset now, CancellationToken ct)
+        Guid requesterId, Level impact, Level urgency, Priority? priority, Guid actorId, DateTimeOffset now, CancellationToken ct,
+        string? processKey = null, int? processVersion = null)
     {
         var number = await TicketNumbers.NextAsync(db, desk, ct);
+        // Pinned to the given process version, or to the built-in process of its kind.
+        var workflow = processKey is not null && processVersion is { } version
+            ? await ProcessWorkflows.ForAsync(db, processKey, version, ct)
+            : BuiltInWorkflows.For(kind);
         var ticket = new Ticket(desk, number, kind, subject, description, requesterId, impact, urgency, priority,
-            BuiltInWorkflows.For(kind), actorId, now);
+            workflow.Key, workflow.Version, workflow.Initial, actorId, now);
         db.Tickets.Add(ticket);
         return ticket;
     }

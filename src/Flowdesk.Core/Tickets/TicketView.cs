@@ -46,13 +46,15 @@ public static class TicketViews
         var watcherNames = watcherIds.Count == 0
             ? new Dictionary<Guid, string>()
             : await db.Users.AsNoTracking().Where(p => watcherIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.UserName!, ct);
-        return tickets.Select(t => From(t, caller, watcherNames)).ToList();
+        Dictionary<(string, int), Workflow> workflows = [];
+        foreach (var pin in tickets.Select(t => (t.ProcessKey, t.ProcessVersion)).Distinct())
+            workflows[pin] = await ProcessWorkflows.ForAsync(db, pin.ProcessKey, pin.ProcessVersion, ct);
+        return tickets.Select(t => From(t, caller, watcherNames, workflows[(t.ProcessKey, t.ProcessVersion)])).ToList();
     }
 
-    public static TicketView From(Ticket t, Caller caller, IReadOnlyDictionary<Guid, string> watcherNames)
+    public static TicketView From(Ticket t, Caller caller, IReadOnlyDictionary<Guid, string> watcherNames, Workflow workflow)
     {
         var language = CurrentLanguage.Get();
-        var workflow = BuiltInWorkflows.For(t.ProcessKey);
         var actor = Actor(caller, t);
         return new TicketView(t.Id, t.Number, t.Kind, t.Subject, t.Description, t.Status,
             new Ref(t.Desk!.Key, t.Desk.Name(language)), Person(t.Requester!),

@@ -33,22 +33,17 @@ public static class TransitionTicketEndpoint
         var comment = errors.Text("comment", request.Comment, TicketLimits.CommentMax);
         if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
 
-        var workflow = BuiltInWorkflows.For(ticket.ProcessKey);
-        var decision = workflow.CanMove(ticket.Status, to!, actor);
-        if (!decision.Allowed)
+        var move = await TicketTransitions.MoveAsync(db, ticket, to!, comment, caller.PersonId, actor, clock.GetUtcNow(), ct);
+        if (!move.Decision.Allowed)
             return Problems.Conflict(t, "transition-refused", "problem.transition.title",
-                t.Text($"problem.transition.{decision.Reason}", to!, ticket.Status),
+                t.Text($"problem.transition.{move.Decision.Reason}", to!, move.From),
                 new Dictionary<string, object?>
                 {
-                    ["reason"] = decision.Reason,
-                    ["from"] = ticket.Status,
+                    ["reason"] = move.Decision.Reason,
+                    ["from"] = move.From,
                     ["to"] = to,
-                    ["allowed"] = workflow.NextStates(ticket.Status, actor).ToArray(),
+                    ["allowed"] = move.Allowed,
                 });
-
-        var now = clock.GetUtcNow();
-        ticket.MoveTo(to!, workflow, caller.PersonId, now);
-        if (!string.IsNullOrWhiteSpace(comment)) ticket.AddComment(caller.PersonId, comment, isInternal: false, byStaff: actor == TransitionActor.Staff, now);
         try
         {
             await db.SaveChangesAsync(ct);

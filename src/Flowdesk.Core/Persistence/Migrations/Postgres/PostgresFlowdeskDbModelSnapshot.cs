@@ -134,6 +134,99 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     b.ToTable("attachments", (string)null);
                 });
 
+            modelBuilder.Entity("Flowdesk.Calendars.BusinessCalendar", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name_en");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name_zh");
+
+                    b.Property<bool>("ObservesHolidays")
+                        .HasColumnType("boolean")
+                        .HasColumnName("observes_holidays");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WeeklyHours")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("weekly_hours");
+
+                    b.HasKey("Id")
+                        .HasName("pk_business_calendars");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_business_calendars_key");
+
+                    b.ToTable("business_calendars", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Calendars.CalendarYear", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CalendarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("calendar_id");
+
+                    b.Property<string>("Days")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("days");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("source");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("Id")
+                        .HasName("pk_calendar_years");
+
+                    b.HasIndex("CalendarId", "Year")
+                        .IsUnique()
+                        .HasDatabaseName("ix_calendar_years_calendar_id_year");
+
+                    b.ToTable("calendar_years", (string)null);
+                });
+
             modelBuilder.Entity("Flowdesk.Desks.Desk", b =>
                 {
                     b.Property<Guid>("Id")
@@ -225,6 +318,10 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(50)")
                         .HasColumnName("key");
 
+                    b.Property<Guid?>("LastAssignedId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_assigned_id");
+
                     b.Property<string>("NameEn")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -236,6 +333,12 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name_zh");
+
+                    b.Property<string>("Strategy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("strategy");
 
                     b.HasKey("Id")
                         .HasName("pk_groups");
@@ -260,6 +363,11 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("person_id");
 
+                    b.Property<string>("Skills")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("skills");
+
                     b.HasKey("GroupId", "PersonId")
                         .HasName("pk_group_members");
 
@@ -267,6 +375,61 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_group_members_person_id");
 
                     b.ToTable("group_members", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<Guid?>("TicketId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ticket_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outbox");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_outbox_status_next_attempt_at");
+
+                    b.ToTable("outbox", (string)null);
                 });
 
             modelBuilder.Entity("Flowdesk.People.Person", b =>
@@ -283,6 +446,10 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("text")
                         .HasColumnName("concurrency_stamp");
+
+                    b.Property<Guid?>("DelegateId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("delegate_id");
 
                     b.Property<string>("Department")
                         .HasMaxLength(200)
@@ -311,6 +478,10 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     b.Property<bool>("IsAway")
                         .HasColumnType("boolean")
                         .HasColumnName("is_away");
+
+                    b.Property<bool>("IsDepartmentHead")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_department_head");
 
                     b.Property<bool>("IsIntegration")
                         .HasColumnType("boolean")
@@ -396,6 +567,280 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     b.ToTable("people", (string)null);
                 });
 
+            modelBuilder.Entity("Flowdesk.Processes.Approval", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ApproverId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("approver_id");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)")
+                        .HasColumnName("comment");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<int>("Decision")
+                        .HasColumnType("integer")
+                        .HasColumnName("decision");
+
+                    b.Property<Guid?>("OnBehalfOfId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("on_behalf_of_id");
+
+                    b.Property<DateTimeOffset?>("RemindAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("remind_at");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("stage");
+
+                    b.Property<int>("StageIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("stage_index");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ticket_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_approvals");
+
+                    b.HasIndex("OnBehalfOfId")
+                        .HasDatabaseName("ix_approvals_on_behalf_of_id");
+
+                    b.HasIndex("ApproverId", "Decision")
+                        .HasDatabaseName("ix_approvals_approver_id_decision");
+
+                    b.HasIndex("Decision", "RemindAt")
+                        .HasDatabaseName("ix_approvals_decision_remind_at");
+
+                    b.HasIndex("TicketId", "StageIndex")
+                        .HasDatabaseName("ix_approvals_ticket_id_stage_index");
+
+                    b.ToTable("approvals", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Processes.FulfilmentTask", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("After")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("after");
+
+                    b.Property<Guid?>("AssigneeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignee_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("DeskId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("desk_id");
+
+                    b.Property<DateTimeOffset?>("DoneAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("done_at");
+
+                    b.Property<Guid?>("DoneById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("done_by_id");
+
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<Guid?>("GroupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("group_id");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)")
+                        .HasColumnName("note");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ticket_id");
+
+                    b.Property<string>("TitleEn")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("title_en");
+
+                    b.Property<string>("TitleZh")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("title_zh");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fulfilment_tasks");
+
+                    b.HasIndex("AssigneeId")
+                        .HasDatabaseName("ix_fulfilment_tasks_assignee_id");
+
+                    b.HasIndex("TicketId")
+                        .HasDatabaseName("ix_fulfilment_tasks_ticket_id");
+
+                    b.HasIndex("DeskId", "Status")
+                        .HasDatabaseName("ix_fulfilment_tasks_desk_id_status");
+
+                    b.HasIndex("GroupId", "Status")
+                        .HasDatabaseName("ix_fulfilment_tasks_group_id_status");
+
+                    b.ToTable("fulfilment_tasks", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Processes.Process", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("DeskId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("desk_id");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("key");
+
+                    b.Property<int?>("PublishedVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("published_version");
+
+                    b.Property<bool>("Retired")
+                        .HasColumnType("boolean")
+                        .HasColumnName("retired");
+
+                    b.HasKey("Id")
+                        .HasName("pk_processes");
+
+                    b.HasIndex("DeskId")
+                        .HasDatabaseName("ix_processes_desk_id");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_processes_key");
+
+                    b.ToTable("processes", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Processes.ProcessVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AuthorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_id");
+
+                    b.Property<string>("Changelog")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("changelog");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("document");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<Guid>("ProcessId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("process_id");
+
+                    b.Property<string>("ProcessKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("process_key");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.Property<Guid?>("PublishedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("published_by_id");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_process_versions");
+
+                    b.HasIndex("ProcessId")
+                        .HasDatabaseName("ix_process_versions_process_id");
+
+                    b.HasIndex("ProcessKey", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_process_versions_process_key_number");
+
+                    b.ToTable("process_versions", (string)null);
+                });
+
             modelBuilder.Entity("Flowdesk.Security.AccessToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -449,6 +894,80 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_access_tokens_person_id");
 
                     b.ToTable("access_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Sla.SlaPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CalendarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("calendar_id");
+
+                    b.Property<Guid>("DeskId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("desk_id");
+
+                    b.Property<string>("Escalations")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("escalations");
+
+                    b.Property<string>("FirstResponseTarget")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("first_response_target");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("PauseStates")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("pause_states");
+
+                    b.Property<int?>("Priority")
+                        .HasColumnType("integer")
+                        .HasColumnName("priority");
+
+                    b.Property<string>("ProcessKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("process_key");
+
+                    b.Property<string>("ResolutionTarget")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("resolution_target");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("service");
+
+                    b.Property<int>("WarningPercent")
+                        .HasColumnType("integer")
+                        .HasColumnName("warning_percent");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sla_policies");
+
+                    b.HasIndex("CalendarId")
+                        .HasDatabaseName("ix_sla_policies_calendar_id");
+
+                    b.HasIndex("DeskId")
+                        .HasDatabaseName("ix_sla_policies_desk_id");
+
+                    b.ToTable("sla_policies", (string)null);
                 });
 
             modelBuilder.Entity("Flowdesk.Tickets.Comment", b =>
@@ -689,6 +1208,35 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     b.ToTable("ticket_history", (string)null);
                 });
 
+            modelBuilder.Entity("Flowdesk.Tickets.TicketLink", b =>
+                {
+                    b.Property<Guid>("FromId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("from_id");
+
+                    b.Property<Guid>("ToId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("to_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.HasKey("FromId", "ToId")
+                        .HasName("pk_ticket_links");
+
+                    b.HasIndex("ToId")
+                        .HasDatabaseName("ix_ticket_links_to_id");
+
+                    b.ToTable("ticket_links", (string)null);
+                });
+
             modelBuilder.Entity("Flowdesk.Tickets.TicketWatcher", b =>
                 {
                     b.Property<Guid>("TicketId")
@@ -889,6 +1437,16 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     b.Navigation("Ticket");
                 });
 
+            modelBuilder.Entity("Flowdesk.Calendars.CalendarYear", b =>
+                {
+                    b.HasOne("Flowdesk.Calendars.BusinessCalendar", null)
+                        .WithMany("Years")
+                        .HasForeignKey("CalendarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_calendar_years_business_calendars_calendar_id");
+                });
+
             modelBuilder.Entity("Flowdesk.Desks.DeskMember", b =>
                 {
                     b.HasOne("Flowdesk.Desks.Desk", null)
@@ -944,6 +1502,90 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasConstraintName("fk_people_people_manager_id");
                 });
 
+            modelBuilder.Entity("Flowdesk.Processes.Approval", b =>
+                {
+                    b.HasOne("Flowdesk.People.Person", "Approver")
+                        .WithMany()
+                        .HasForeignKey("ApproverId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_approvals_users_approver_id");
+
+                    b.HasOne("Flowdesk.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("OnBehalfOfId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_approvals_people_on_behalf_of_id");
+
+                    b.HasOne("Flowdesk.Tickets.Ticket", "Ticket")
+                        .WithMany("Approvals")
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_approvals_tickets_ticket_id");
+
+                    b.Navigation("Approver");
+
+                    b.Navigation("Ticket");
+                });
+
+            modelBuilder.Entity("Flowdesk.Processes.FulfilmentTask", b =>
+                {
+                    b.HasOne("Flowdesk.People.Person", "Assignee")
+                        .WithMany()
+                        .HasForeignKey("AssigneeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_fulfilment_tasks_users_assignee_id");
+
+                    b.HasOne("Flowdesk.Desks.Desk", "Desk")
+                        .WithMany()
+                        .HasForeignKey("DeskId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_fulfilment_tasks_desks_desk_id");
+
+                    b.HasOne("Flowdesk.Desks.Group", "Group")
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_fulfilment_tasks_groups_group_id");
+
+                    b.HasOne("Flowdesk.Tickets.Ticket", "Ticket")
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fulfilment_tasks_tickets_ticket_id");
+
+                    b.Navigation("Assignee");
+
+                    b.Navigation("Desk");
+
+                    b.Navigation("Group");
+
+                    b.Navigation("Ticket");
+                });
+
+            modelBuilder.Entity("Flowdesk.Processes.Process", b =>
+                {
+                    b.HasOne("Flowdesk.Desks.Desk", null)
+                        .WithMany()
+                        .HasForeignKey("DeskId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_processes_desks_desk_id");
+                });
+
+            modelBuilder.Entity("Flowdesk.Processes.ProcessVersion", b =>
+                {
+                    b.HasOne("Flowdesk.Processes.Process", null)
+                        .WithMany("Versions")
+                        .HasForeignKey("ProcessId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_process_versions_processes_process_id");
+                });
+
             modelBuilder.Entity("Flowdesk.Security.AccessToken", b =>
                 {
                     b.HasOne("Flowdesk.People.Person", null)
@@ -952,6 +1594,25 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_access_tokens_people_person_id");
+                });
+
+            modelBuilder.Entity("Flowdesk.Sla.SlaPolicy", b =>
+                {
+                    b.HasOne("Flowdesk.Calendars.BusinessCalendar", "Calendar")
+                        .WithMany()
+                        .HasForeignKey("CalendarId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sla_policies_business_calendars_calendar_id");
+
+                    b.HasOne("Flowdesk.Desks.Desk", null)
+                        .WithMany()
+                        .HasForeignKey("DeskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sla_policies_desks_desk_id");
+
+                    b.Navigation("Calendar");
                 });
 
             modelBuilder.Entity("Flowdesk.Tickets.Comment", b =>
@@ -1018,6 +1679,23 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_ticket_history_tickets_ticket_id");
+                });
+
+            modelBuilder.Entity("Flowdesk.Tickets.TicketLink", b =>
+                {
+                    b.HasOne("Flowdesk.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("FromId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_ticket_links_tickets_from_id");
+
+                    b.HasOne("Flowdesk.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("ToId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_ticket_links_tickets_to_id");
                 });
 
             modelBuilder.Entity("Flowdesk.Tickets.TicketWatcher", b =>
@@ -1094,13 +1772,25 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasConstraintName("fk_person_tokens_asp_net_users_user_id");
                 });
 
+            modelBuilder.Entity("Flowdesk.Calendars.BusinessCalendar", b =>
+                {
+                    b.Navigation("Years");
+                });
+
             modelBuilder.Entity("Flowdesk.Desks.Group", b =>
                 {
                     b.Navigation("Members");
                 });
 
+            modelBuilder.Entity("Flowdesk.Processes.Process", b =>
+                {
+                    b.Navigation("Versions");
+                });
+
             modelBuilder.Entity("Flowdesk.Tickets.Ticket", b =>
                 {
+                    b.Navigation("Approvals");
+
                     b.Navigation("Comments");
 
                     b.Navigation("Watchers");

@@ -13,6 +13,24 @@ namespace Flowdesk.Persistence.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "business_calendars",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    key = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    name_en = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    name_zh = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    time_zone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    weekly_hours = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    observes_holidays = table.Column<bool>(type: "boolean", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_business_calendars", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "desks",
                 columns: table => new
                 {
@@ -48,6 +66,26 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "outbox",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    payload = table.Column<string>(type: "text", nullable: false),
+                    ticket_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_outbox", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "people",
                 columns: table => new
                 {
@@ -60,6 +98,8 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     time_zone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     is_integration = table.Column<bool>(type: "boolean", nullable: false),
                     is_away = table.Column<bool>(type: "boolean", nullable: false),
+                    delegate_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    is_department_head = table.Column<bool>(type: "boolean", nullable: false),
                     is_active = table.Column<bool>(type: "boolean", nullable: false),
                     user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     normalized_user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -102,6 +142,28 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "calendar_years",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    calendar_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    year = table.Column<int>(type: "integer", nullable: false),
+                    source = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    imported_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    days = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_calendar_years", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_calendar_years_business_calendars_calendar_id",
+                        column: x => x.calendar_id,
+                        principalTable: "business_calendars",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "groups",
                 columns: table => new
                 {
@@ -109,7 +171,9 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     desk_id = table.Column<Guid>(type: "uuid", nullable: false),
                     key = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
                     name_en = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    name_zh = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                    name_zh = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    strategy = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    last_assigned_id = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -120,6 +184,62 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         principalTable: "desks",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "processes",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    desk_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    published_version = table.Column<int>(type: "integer", nullable: true),
+                    retired = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_processes", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_processes_desks_desk_id",
+                        column: x => x.desk_id,
+                        principalTable: "desks",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sla_policies",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    desk_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    service = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    priority = table.Column<int>(type: "integer", nullable: true),
+                    process_key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    calendar_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    first_response_target = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    resolution_target = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    pause_states = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    warning_percent = table.Column<int>(type: "integer", nullable: false),
+                    escalations = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_sla_policies", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_sla_policies_business_calendars_calendar_id",
+                        column: x => x.calendar_id,
+                        principalTable: "business_calendars",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_sla_policies_desks_desk_id",
+                        column: x => x.desk_id,
+                        principalTable: "desks",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -283,7 +403,8 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                 columns: table => new
                 {
                     group_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    person_id = table.Column<Guid>(type: "uuid", nullable: false)
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    skills = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -366,6 +487,74 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "process_versions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    process_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    process_key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    number = table.Column<int>(type: "integer", nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    document = table.Column<string>(type: "text", nullable: false),
+                    changelog = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    author_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    published_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    published_by_id = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_process_versions", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_process_versions_processes_process_id",
+                        column: x => x.process_id,
+                        principalTable: "processes",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "approvals",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ticket_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    stage_index = table.Column<int>(type: "integer", nullable: false),
+                    stage = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    approver_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    on_behalf_of_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    decision = table.Column<int>(type: "integer", nullable: false),
+                    comment = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    decided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    remind_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_approvals", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_approvals_people_on_behalf_of_id",
+                        column: x => x.on_behalf_of_id,
+                        principalTable: "people",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_approvals_tickets_ticket_id",
+                        column: x => x.ticket_id,
+                        principalTable: "tickets",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_approvals_users_approver_id",
+                        column: x => x.approver_id,
+                        principalTable: "people",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "comments",
                 columns: table => new
                 {
@@ -394,6 +583,56 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "fulfilment_tasks",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ticket_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    title_en = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    title_zh = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    desk_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    group_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    assignee_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    after = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    due_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    done_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    done_by_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    note = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_fulfilment_tasks", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_fulfilment_tasks_desks_desk_id",
+                        column: x => x.desk_id,
+                        principalTable: "desks",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_fulfilment_tasks_groups_group_id",
+                        column: x => x.group_id,
+                        principalTable: "groups",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_fulfilment_tasks_tickets_ticket_id",
+                        column: x => x.ticket_id,
+                        principalTable: "tickets",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_fulfilment_tasks_users_assignee_id",
+                        column: x => x.assignee_id,
+                        principalTable: "people",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ticket_history",
                 columns: table => new
                 {
@@ -411,6 +650,32 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     table.ForeignKey(
                         name: "fk_ticket_history_tickets_ticket_id",
                         column: x => x.ticket_id,
+                        principalTable: "tickets",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ticket_links",
+                columns: table => new
+                {
+                    from_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    to_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_ticket_links", x => new { x.from_id, x.to_id });
+                    table.ForeignKey(
+                        name: "fk_ticket_links_tickets_from_id",
+                        column: x => x.from_id,
+                        principalTable: "tickets",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_ticket_links_tickets_to_id",
+                        column: x => x.to_id,
                         principalTable: "tickets",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
@@ -483,6 +748,26 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                 column: "person_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_approvals_approver_id_decision",
+                table: "approvals",
+                columns: new[] { "approver_id", "decision" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_approvals_decision_remind_at",
+                table: "approvals",
+                columns: new[] { "decision", "remind_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_approvals_on_behalf_of_id",
+                table: "approvals",
+                column: "on_behalf_of_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_approvals_ticket_id_stage_index",
+                table: "approvals",
+                columns: new[] { "ticket_id", "stage_index" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_attachments_comment_id",
                 table: "attachments",
                 column: "comment_id");
@@ -496,6 +781,18 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                 name: "ix_attachments_ticket_id",
                 table: "attachments",
                 column: "ticket_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_business_calendars_key",
+                table: "business_calendars",
+                column: "key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_calendar_years_calendar_id_year",
+                table: "calendar_years",
+                columns: new[] { "calendar_id", "year" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_comments_author_id",
@@ -525,6 +822,26 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_fulfilment_tasks_assignee_id",
+                table: "fulfilment_tasks",
+                column: "assignee_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_fulfilment_tasks_desk_id_status",
+                table: "fulfilment_tasks",
+                columns: new[] { "desk_id", "status" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_fulfilment_tasks_group_id_status",
+                table: "fulfilment_tasks",
+                columns: new[] { "group_id", "status" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_fulfilment_tasks_ticket_id",
+                table: "fulfilment_tasks",
+                column: "ticket_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_group_members_person_id",
                 table: "group_members",
                 column: "person_id");
@@ -550,6 +867,11 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                 name: "ix_idempotency_records_created_at",
                 table: "idempotency_records",
                 column: "created_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_status_next_attempt_at",
+                table: "outbox",
+                columns: new[] { "status", "next_attempt_at" });
 
             migrationBuilder.CreateIndex(
                 name: "EmailIndex",
@@ -583,6 +905,28 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                 column: "role_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_process_versions_process_id",
+                table: "process_versions",
+                column: "process_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_process_versions_process_key_number",
+                table: "process_versions",
+                columns: new[] { "process_key", "number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_processes_desk_id",
+                table: "processes",
+                column: "desk_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_processes_key",
+                table: "processes",
+                column: "key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_role_claims_role_id",
                 table: "role_claims",
                 column: "role_id");
@@ -594,9 +938,24 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_sla_policies_calendar_id",
+                table: "sla_policies",
+                column: "calendar_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_sla_policies_desk_id",
+                table: "sla_policies",
+                column: "desk_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_ticket_history_ticket_id_at",
                 table: "ticket_history",
                 columns: new[] { "ticket_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ticket_links_to_id",
+                table: "ticket_links",
+                column: "to_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_ticket_watchers_person_id",
@@ -642,16 +1001,28 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                 name: "access_tokens");
 
             migrationBuilder.DropTable(
+                name: "approvals");
+
+            migrationBuilder.DropTable(
                 name: "attachments");
 
             migrationBuilder.DropTable(
+                name: "calendar_years");
+
+            migrationBuilder.DropTable(
                 name: "desk_members");
+
+            migrationBuilder.DropTable(
+                name: "fulfilment_tasks");
 
             migrationBuilder.DropTable(
                 name: "group_members");
 
             migrationBuilder.DropTable(
                 name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "outbox");
 
             migrationBuilder.DropTable(
                 name: "person_claims");
@@ -666,10 +1037,19 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                 name: "person_tokens");
 
             migrationBuilder.DropTable(
+                name: "process_versions");
+
+            migrationBuilder.DropTable(
                 name: "role_claims");
 
             migrationBuilder.DropTable(
+                name: "sla_policies");
+
+            migrationBuilder.DropTable(
                 name: "ticket_history");
+
+            migrationBuilder.DropTable(
+                name: "ticket_links");
 
             migrationBuilder.DropTable(
                 name: "ticket_watchers");
@@ -678,7 +1058,13 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                 name: "comments");
 
             migrationBuilder.DropTable(
+                name: "processes");
+
+            migrationBuilder.DropTable(
                 name: "roles");
+
+            migrationBuilder.DropTable(
+                name: "business_calendars");
 
             migrationBuilder.DropTable(
                 name: "tickets");

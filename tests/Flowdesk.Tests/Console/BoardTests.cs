@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Json;
+using Flowdesk.Persistence;
+using Flowdesk.Processes;
+using Flowdesk.Security;
+using Flowdesk.Tests.Infrastructure;
+using Flowdesk.Web.Components.Console;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Flowdesk.Tests.Console;
+
+/// <summary>The board's data and moves, without a browser: the same scoping and rules as the API.</summary>
+public sealed class BoardTests(FlowdeskApp app) : IClassFixture<FlowdeskApp>
+{
+    static readonly Dictionary<string, int> NoLimits = [];
+
+    [Fact]
+    public async Task ItBoard_ShowsItTickets_NeverHrOnes()
+    {
+        var it = await (await app.ClientFor("alice")).CreateTicket("it", "Board: VPN drops");
+        var hr = await (await app.ClientFor("carol")).CreateTicket("hr", "Board: 工资条有误", "request");
+
+        var board = await As("li.agent", (db, caller) => BoardQuery.LoadAsync(db, caller, new BoardFilter("it", null, null, NoLimits), default));
+        var cards = board.Columns.SelectMany(c => c.Cards).Select(c => c.Number).ToList();
+        Assert.Contains(it.Str("number"), cards);
+        Assert.DoesNotContain(hr.Str("number"), cards);
+        Assert.Equal(BoardQuery.States, board.Columns.Select(c => c.State));
+        Assert.Equal(board.Columns.Sum(c => c.Cards.Count), board.Columns.Sum(c => c.Count));
+
+        // Asking for the HR board by its key shows nothing: it is not one of the technician's desks.
+        var hrBoard = await As("li.agent", (db, caller) => BoardQuery.LoadAsync(db, caller, new BoardFilter("hr", null, null, NoLimits), default));
+        Assert.Null(hrBoard.Desk);
+        Assert.Empty(hrBoard.Columns);
+    }
+
+    [Fact]
+    public async Task Move_FromNewToClosed_IsRefusedWithTheWorkflowReason()
+    {
+        var ticket = await (await app.ClientFor("alice")).CreateTicket("it", "Board: refused move");
+        var result = await Move("li.agent", ticket, version: 1, TicketStates.Closed);
+        Assert.Equal(MoveOutcome.Refused, result.Outcome);
+        Assert.Equal("not_allowed", result.Reason);
+        Assert.Equal(TicketStates.New, await Status(ticket));
+    }
+
+    [Fact]
+    public async Task Move_WithTheVersionSeen_Moves_AndAnOutOfDateCardIsRefused()
+    {
+        var ticket = await (await app.ClientFor("alice")).CreateTicket("it", "Board: stale card");
+        Assert.Equal(MoveOutcome.Moved, (await Move("li.agent", ticket, version: 1, TicketStates.InProgress)).Outcome);
+        Assert.Equal(TicketStates.InProgress, await Status(ticket));
+
+        // Someone else's view still shows version 1.
+        var stale = await Move("li.agent", ticket, version: 1, TicketStates.WaitingOnRequester);
+        Assert.Equal(MoveOutcome.Stale, stale.Outcome);
+        Assert.Equal(TicketStates.InProgress, await Status(ticket));
+
+        var api = await (await app.ClientFor("li.agent")).GetAsync($"/api/v1/tickets/{ticket.Id()}");
+        Assert.Equal("\"2\"", api.Headers.ETag!.Tag);
+    }
+
+    [Fact]
+    public async Task HrTechnician_CannotMoveAnItTicket_ItIsNotFound()
+    {
+        var ticket = await (await app.ClientFor("alice")).CreateTicket("it", "Board: not yours");
+        Assert.Equal(MoveOutcome.NotFound, (await Move("zhang.hr", ticket, version: 1, TicketStates.InProgress)).Outcome);
+        Assert.Equal(TicketStates.New, await Status(ticket));
+    }
+
+    [Fact]
+    public async Task Requester_MayCancelOwnTicket_ButNotStartWorkOnIt()
+    {
+        var ticket = await (await app.ClientFor("alice")).CreateTicket("it", "Board: requester moves");
+        var refused = await Move("alice", ticket, version: 1, TicketStates.InProgress);
+        Assert.Equal(MoveOutcome.Refused, refused.Outcome);
+        Assert.Equal("not_allowed_for_actor", refused.Reason);
+        Assert.Equal(MoveOutcome.Moved, (await Move("alice", ticket, version: 1, TicketStates.Cancelled)).Outcome);
+    }
+
+    [Fact]
+    public async Task Queues_MineGroupsUnassigned_AreScopedToTheTechnician()
+    {
+        var ticket = await (await app.ClientFor("alice")).CreateTicket("it", "Queue: assign me");
+        var li = await app.ClientFor("li.agent");
+        var assigned = await li.PatchJson($"/api/v1/tickets/{ticket.Id()}", new { assignee = "li.agent", assigneeGroup = "it-desktop" }, "\"1\"");
+        await assigned.ShouldBe(HttpStatusCode.OK);
+        await (await app.ClientFor("carol")).CreateTicket("hr", "Queue: 不可见的人事工单", "request");
+
+        QueueFilter Filter(QueueKind kind) => new(kind, QueueFilter.Open, null, null, QueueFilter.DefaultSort, 1);
+        var mine = await As("li.agent", (db, caller) => QueueQuery.LoadAsync(db, caller, Filter(QueueKind.Mine), default));
+        var groups = await As("li.agent", (db, caller) => QueueQuery.LoadAsync(db, caller, Filter(QueueKind.Groups), default));
+        var all = await As("li.agent", (db, caller) => QueueQuery.LoadAsync(db, caller, Filter(QueueKind.All), default));
+
+        Assert.Contains(mine.Rows, r => r.Number == ticket.Str("number"));
+        Assert.Contains(groups.Rows, r => r.Number == ticket.Str("number"));
+        Assert.DoesNotContain(all.Rows, r => r.Desk.Contains("HR", StringComparison.OrdinalIgnoreCase) || r.Subject.Contains("人事"));
+        Assert.All(all.Desks, d => Assert.NotEqual("hr", d.Key));
+    }
+
+    [Theory]
+    [InlineData("in_progress:5,new:20", "in_progress", 5)]
+    [InlineData("in_progress:0,bogus:3,new:x", "in_progress", null)]
+    public void WipLimits_ComeFromTheAddress(string text, string state, int? limit)
+    {
+        var limits = BoardQuery.ParseWip(text);
+        Assert.Equal(limit, limits.TryGetValue(state, out var value) ? value : null);
+        Assert.DoesNotContain("bogus", limits.Keys);
+    }
+
+    Task<MoveResult> Move(string userName, System.Text.Json.JsonElement ticket, int version, string to) =>
+        As(userName, (db, caller) => MoveCard.RunAsync(db, caller, Guid.Parse(ticket.Id()), version, to, TimeProvider.System, default));
+
+    Task<string> Status(System.Text.Json.JsonElement ticket) =>
+        app.Db(db => db.Tickets.Where(t => t.Id == Guid.Parse(ticket.Id())).Select(t => t.Status).SingleAsync());
+
+    Task<T> As<T>(string userName, Func<FlowdeskDb, Caller, Task<T>> work) => app.InScope(async sp =>
+    {
+        var db = sp.GetRequiredService<FlowdeskDb>();
+        var id = await db.Users.Where(u => u.UserName == userName).Select(u => u.Id).SingleAsync();
+        var caller = await Caller.LoadAsync(db, id, default) ?? throw new InvalidOperationException(userName);
+        return await work(db, caller);
+    });
+}
