@@ -39,7 +39,7 @@ public sealed class DocumentLocations
     /// <summary>Adds the line and column to errors that have none.</summary>
     public IReadOnlyList<DocumentError> Locate(IEnumerable<DocumentError> errors) =>
         [.. errors.Select(e => e.Line is not null ? e
-            : Find(e.Path, preferKey: e.Code is "process.schema.unknown_key") is { } p ? e with { Line = p.Line, Column = p.Column } : e)];
+            : Find(e.Path, preferKey: e.Code is "process.schema.unknown_key" or "process.schema.bad_language" or "process.schema.bad_set_target") is { } p ? e with { Line = p.Line, Column = p.Column } : e)];
 }
 
 /// <summary>The limits every document is read under, whatever its format.</summary>
@@ -69,7 +69,16 @@ static partial class YamlDocumentReader
     {
         var locations = new DocumentLocations();
         var stream = new YamlStream();
-        stream.Load(new GuardedParser(new Parser(new StringReader(text))));
+        var parser = new GuardedParser(new Parser(new StringReader(text)));
+        try
+        {
+            stream.Load(parser);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's scanner gives up on some malformed input without a YamlException; say where it stopped.
+            throw new DocumentLimitException("process.yaml.syntax", parser.Position, "the text after this point is not valid YAML");
+        }
         if (stream.Documents.Count == 0) return (null, locations);
         return (Convert(stream.Documents[0].RootNode, "", locations), locations);
     }
@@ -138,10 +147,14 @@ static partial class YamlDocumentReader
 
         public ParsingEvent? Current => inner.Current;
 
+        /// <summary>Where the last event read ended.</summary>
+        public TextPosition? Position { get; private set; }
+
         public bool MoveNext()
         {
             if (!inner.MoveNext()) return false;
             var e = inner.Current!;
+            Position = At(e.End);
             switch (e)
             {
                 case AnchorAlias:
