@@ -13,6 +13,8 @@ static class ExitCodes
     public const int Ok = 0;
     public const int DatabaseFailed = 1;
     public const int BadConfiguration = 2;
+    /// <summary>The input (a file, a key, a version number) is wrong; nothing was changed.</summary>
+    public const int BadInput = 2;
     public const int Cancelled = 130;
 }
 
@@ -22,8 +24,9 @@ static class ExitCodes
 /// </summary>
 static class DatabaseCommand
 {
+    /// <param name="quiet">Say which database on stderr, not stdout, for commands whose output is data (export).</param>
     public static async Task<int> RunAsync(ParseResult parseResult,
-        Func<FlowdeskDb, DatabaseSettings, CancellationToken, Task<int>> action, CancellationToken ct)
+        Func<FlowdeskDb, DatabaseSettings, CancellationToken, Task<int>> action, CancellationToken ct, bool quiet = false)
     {
         DatabaseSettings settings;
         ServiceProvider services;
@@ -43,7 +46,7 @@ static class DatabaseCommand
             {
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<FlowdeskDb>();
-                Console.WriteLine($"Database: {settings.Provider} ({Describe(db, settings)})");
+                (quiet ? Console.Error : Console.Out).WriteLine($"Database: {settings.Provider} ({Describe(db, settings)})");
                 return await action(db, settings, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -162,6 +162,7 @@ public static partial class ProcessDocuments
                 foreach (var (name, value) in obj)
                 {
                     if (!data && value is JsonArray { Count: 0 } && OptionalLists.Contains(name)) continue;
+                    if (!data && name == "required" && value is JsonValue flag && flag.GetValueKind() == JsonValueKind.False) continue;
                     Text(emitter, name);
                     Write(emitter, value, name, data || DataKeys.Contains(name));
                 }
