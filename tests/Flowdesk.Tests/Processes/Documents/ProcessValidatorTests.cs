@@ -209,6 +209,19 @@ public sealed class ProcessValidatorTests
         }
     }
 
+    [Fact]
+    public void DocumentationExample_IsValid()
+    {
+        var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs/process-as-code.md"));
+        var start = page.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
+        var example = page[start..page.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var parse = ProcessDocuments.FromYaml(example);
+
+        Assert.True(parse.Ok, string.Join("\n", parse.Errors));
+        Assert.Empty(ProcessValidator.Validate(parse.Definition!, SampleDocuments.References));
+    }
+
     static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
