@@ -85,7 +85,9 @@ public static class CatalogEndpoints
             await new ProcessRunner(db, now, caller.PersonId).StartAsync(ticket, definition, requester, ct);
 
             await db.Entry(ticket).Reference(x => x.Requester).LoadAsync(ct);
-            var view = TicketViews.From(ticket, caller, new Dictionary<Guid, string>(), await ProcessWorkflows.ForAsync(db, ticket.ProcessKey, ticket.ProcessVersion, ct));
+            await db.Entry(ticket).Reference(x => x.Assignee).LoadAsync(ct);
+            await db.Entry(ticket).Reference(x => x.AssigneeGroup).LoadAsync(ct);
+            var view = (await TicketViews.ToViewsAsync(db, [ticket], caller, ct))[0];
             return new Idempotency.Created<TicketView>(view, $"/api/v1/tickets/{ticket.Id}");
         }, ct);
 

@@ -34,8 +34,13 @@ public static class Seeding
     public static async Task<SeedResult> RunAsync(IServiceProvider services, SeedOptions options, CancellationToken ct)
     {
         var db = services.GetRequiredService<FlowdeskDb>();
+        var clock = services.GetRequiredService<TimeProvider>();
         if (await db.Desks.AnyAsync(ct))
+        {
+            // Calendars and SLA policies added by a newer release reach existing installations too; edits are kept.
+            await Sla.SlaSeeding.EnsureAsync(db, clock, ct);
             return new SeedResult(options.Demo && await db.Users.AnyAsync(u => u.UserName == "alice", ct) ? DemoAccounts : [], null);
+        }
 
         var roles = services.GetRequiredService<RoleManager<IdentityRole<Guid>>>();
         foreach (var role in SystemRoles.All)
@@ -45,6 +50,7 @@ public static class Seeding
         db.Desks.AddRange(directory.Desks);
         db.Groups.AddRange(directory.Groups);
         await db.SaveChangesAsync(ct);
+        await Sla.SlaSeeding.EnsureAsync(db, clock, ct);
 
         var users = services.GetRequiredService<UserManager<Person>>();
         if (!options.Demo)
@@ -56,8 +62,8 @@ public static class Seeding
         }
 
         var people = await DemoPeople.CreateAsync(db, users, directory, ct);
-        await DemoProcesses.SeedAsync(db, people["bob"].Id, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
-        await DemoTickets.SeedAsync(db, people, directory, options.DemoTickets, services.GetRequiredService<TimeProvider>(), ct);
+        await DemoProcesses.SeedAsync(db, people["bob"].Id, clock.GetUtcNow(), ct);
+        await DemoTickets.SeedAsync(db, people, directory, options.DemoTickets, clock, ct);
         return new SeedResult(DemoAccounts, null);
     }
 

@@ -55,12 +55,12 @@ public static class DatabaseSetup
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString, s => s.MigrationsAssembly(typeof(FlowdeskDb).Assembly.FullName))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(new SqlitePragmas(), new HistoryInterceptor());
+            .AddInterceptors(new SqlitePragmas(), new HistoryInterceptor(), new Sla.SlaInterceptor());
 
     public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, s => s.MigrationsAssembly(typeof(FlowdeskDb).Assembly.FullName))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(new HistoryInterceptor());
+            .AddInterceptors(new HistoryInterceptor(), new Sla.SlaInterceptor());
 
     /// <summary>Creates the folder of a SQLite file so a fresh clone runs without a manual step.</summary>
     static void EnsureSqliteFolder(string connectionString)

@@ -13,7 +13,9 @@ namespace Flowdesk.Persistence;
 /// </summary>
 sealed class HistoryInterceptor : SaveChangesInterceptor
 {
-    static readonly HashSet<string> Untracked = [nameof(Ticket.Version), nameof(Ticket.UpdatedAt), nameof(Ticket.LastChangedById), nameof(Ticket.FirstRespondedAt)];
+    static readonly HashSet<string> Untracked = [nameof(Ticket.Version), nameof(Ticket.UpdatedAt), nameof(Ticket.LastChangedById), nameof(Ticket.FirstRespondedAt),
+        // Due times follow from the recorded changes (the SLA timeline explains them); breaches are recorded.
+        nameof(Ticket.FirstResponseDue), nameof(Ticket.ResolutionDue)];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {

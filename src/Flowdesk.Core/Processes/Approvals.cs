@@ -69,9 +69,10 @@ public sealed class FulfilmentTask
 {
     private FulfilmentTask() { }
 
-    public FulfilmentTask(Guid ticketId, string key, string titleEn, string titleZh, Guid deskId, Guid? groupId,
+    public FulfilmentTask(Guid ticketId, int position, string key, string titleEn, string titleZh, Guid deskId, Guid? groupId,
         string after, FulfilmentStatus status, DateTimeOffset now, DateTimeOffset? dueAt)
     {
+        Position = position;
         Id = Ids.New();
         TicketId = ticketId;
         Key = key;
@@ -88,6 +89,8 @@ public sealed class FulfilmentTask
     public Guid Id { get; private set; }
     public Guid TicketId { get; private set; }
     public Tickets.Ticket? Ticket { get; private set; }
+    /// <summary>Order of the task in its ticket (the document's order, then tasks added by rules).</summary>
+    public int Position { get; private set; }
     public string Key { get; private set; } = "";
     public string TitleEn { get; private set; } = "";
     public string TitleZh { get; private set; } = "";

@@ -164,7 +164,8 @@ public sealed class ProcessRunner(FlowdeskDb db, DateTimeOffset now, Guid actorI
             if (entry.Entity.Status == FulfilmentStatus.Blocked && entry.Entity.AfterKeys.All(skipped.Contains))
                 entry.Entity.Open();
 
-        var working = workflow.States.Contains(TicketStates.InProgress) ? TicketStates.InProgress : null;
+        // Work has started when there are tasks to do; a process without tasks stays in the desk's queue.
+        var working = created > 0 && workflow.States.Contains(TicketStates.InProgress) ? TicketStates.InProgress : null;
         if (working is not null && ticket.Status != working && workflow.CanMove(ticket.Status, working, TransitionActor.Engine).Allowed)
             await MoveAsync(ticket, definition, workflow, requester, working, 0, ct);
         if (created == 0 && definition.Approvals.Count > 0)
@@ -178,7 +179,9 @@ public sealed class ProcessRunner(FlowdeskDb db, DateTimeOffset now, Guid actorI
             ?? (task.Desk is { } deskKey ? await db.Desks.Where(d => d.Key == deskKey).Select(d => (Guid?)d.Id).SingleOrDefaultAsync(ct) : null)
             ?? ticket.DeskId;
         var due = task.Due is { } d && Durations.TryParse(d, out var span) ? now + span : (DateTimeOffset?)null;
-        var row = new FulfilmentTask(ticket.Id, task.Id, task.Title.For("en"), task.Title.For("zh-CN"), deskId, group?.Id,
+        var position = db.ChangeTracker.Entries<FulfilmentTask>().Count(e => e.State == EntityState.Added && e.Entity.TicketId == ticket.Id)
+            + await db.FulfilmentTasks.CountAsync(t => t.TicketId == ticket.Id, ct);
+        var row = new FulfilmentTask(ticket.Id, position, task.Id, task.Title.For("en"), task.Title.For("zh-CN"), deskId, group?.Id,
             string.Join(' ', task.After), task.After.Count == 0 ? FulfilmentStatus.Open : FulfilmentStatus.Blocked, now, due);
         db.FulfilmentTasks.Add(row);
         if (row.Status == FulfilmentStatus.Open)
@@ -262,7 +265,7 @@ public sealed class ProcessRunner(FlowdeskDb db, DateTimeOffset now, Guid actorI
                 : await db.Users.Where(p => p.NormalizedUserName == watcher.ToUpperInvariant()).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(ct);
             if (personId is { } id && ticket.Watchers.All(w => w.PersonId != id)
                 && !await db.TicketWatchers.AnyAsync(w => w.TicketId == ticket.Id && w.PersonId == id, ct))
-                db.TicketWatchers.Add(new TicketWatcher(ticket.Id, id));
+                ticket.Watchers.Add(new TicketWatcher(ticket.Id, id));
         }
         if (action.Notify is { } who)
         {

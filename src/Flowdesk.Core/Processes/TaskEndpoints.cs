@@ -90,7 +90,7 @@ public static class TaskEndpoints
 
     static Task<List<FulfilmentTask>> Load(IQueryable<FulfilmentTask> query, CancellationToken ct) =>
         query.AsNoTracking().Include(x => x.Desk).Include(x => x.Group).Include(x => x.Assignee)
-            .OrderBy(x => x.CreatedAt).ThenBy(x => x.Key).ToListAsync(ct);
+            .OrderBy(x => x.CreatedAt).ThenBy(x => x.Position).ToListAsync(ct);
 
     static TaskView View(FulfilmentTask x, string? number)
     {

@@ -58,7 +58,7 @@ public static class SlaService
         // A transition being saved right now has no history row yet: the interceptor writes it in SaveChanges.
         if (lastKnown != ticket.Status) changes.Add(new StatusChange(Instant.FromDateTimeOffset(ticket.UpdatedAt), lastKnown, ticket.Status));
 
-        var workflow = BuiltInWorkflows.For(ticket.ProcessKey);
+        var workflow = await ProcessWorkflows.ForAsync(db, ticket.ProcessKey, ticket.ProcessVersion, ct);
         var stopStates = workflow.ResolvedStates.Concat(workflow.ClosedStates).ToHashSet(StringComparer.Ordinal);
         return new SlaFacts(Instant.FromDateTimeOffset(ticket.CreatedAt), initial, changes,
             ticket.FirstRespondedAt is { } responded ? Instant.FromDateTimeOffset(responded) : null, stopStates);

@@ -43,7 +43,13 @@ public static class ListTicketsEndpoint
         {
             // Resolved to ids first so the queue query is a range scan of (desk_id, status, resolution_due).
             var deskIds = await db.Desks.Where(d => deskKeys.Contains(d.Key)).Select(d => d.Id).ToListAsync(ct);
-            tickets = tickets.Where(x => deskIds.Contains(x.DeskId));
+            // One desk (the usual queue) as an equality: PostgreSQL then reads the index in due order instead of sorting.
+            if (deskIds.Count == 1)
+            {
+                var deskId = deskIds[0];
+                tickets = tickets.Where(x => x.DeskId == deskId);
+            }
+            else tickets = tickets.Where(x => deskIds.Contains(x.DeskId));
         }
         if (Split(query.Kind) is { } kinds)
         {

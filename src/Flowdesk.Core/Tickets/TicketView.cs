@@ -64,8 +64,10 @@ public static class TicketViews
             t.Watchers.Select(w => watcherNames.GetValueOrDefault(w.PersonId, w.PersonId.ToString())).Order(StringComparer.Ordinal).ToList(),
             JsonNode.Parse(t.Fields) as JsonObject ?? [],
             t.ProcessKey, t.ProcessVersion, t.CreatedAt, t.UpdatedAt, t.FirstRespondedAt, t.ResolvedAt, t.ClosedAt,
-            // The explained SLA timeline (calendar, pauses, holidays) arrives with the SLA engine; until then no link.
-            new SlaView(t.FirstResponseDue, t.ResolutionDue, false, t.FirstResponseBreached, t.ResolutionBreached, null),
+            // Due times are empty while the clock is paused (waiting on the requester or a third party).
+            new SlaView(t.FirstResponseDue, t.ResolutionDue, t.ResolutionDue is null && t.ResolvedAt is null && workflow.States.Contains(t.Status)
+                && (t.Status == TicketStates.WaitingOnRequester || t.Status == TicketStates.WaitingOnThirdParty),
+                t.FirstResponseBreached, t.ResolutionBreached, $"/api/v1/tickets/{t.Id}/sla"),
             actor is { } who ? workflow.NextStates(t.Status, who).ToList() : []);
     }
 

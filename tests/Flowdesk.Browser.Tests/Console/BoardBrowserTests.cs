@@ -73,6 +73,7 @@ public sealed class BoardBrowserTests(BrowserApp app)
         await BrowserApp.OpenBoardAsync(wu, "?desk=it");
 
         await Card(wu, "new", number).GetByRole(AriaRole.Button, new() { Name = $"Move {number} to another state" }).ClickAsync();
+        await Expect(Card(wu, "new", number).Locator(".fd-move-menu button").First).ToBeFocusedAsync();
         await Card(wu, "new", number).Locator("button[data-target=waiting_on_requester]").ClickAsync();
 
         var moved = Card(wu, "waiting_on_requester", number);

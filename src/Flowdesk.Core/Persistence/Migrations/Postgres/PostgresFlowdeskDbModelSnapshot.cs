@@ -690,6 +690,10 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(20000)")
                         .HasColumnName("note");
 
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
                     b.Property<int>("Status")
                         .HasColumnType("integer")
                         .HasColumnName("status");

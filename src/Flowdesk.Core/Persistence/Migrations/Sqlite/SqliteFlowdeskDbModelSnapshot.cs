@@ -685,6 +685,10 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("note");
 
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER")
                         .HasColumnName("status");

@@ -1,9 +1,10 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Flowdesk.Persistence.Migrations.Sqlite
+namespace Flowdesk.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class InitialCreate : Migration
@@ -15,14 +16,14 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "business_calendars",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    key = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
-                    name_en = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    name_zh = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    time_zone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    weekly_hours = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
-                    observes_holidays = table.Column<bool>(type: "INTEGER", nullable: false),
-                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    key = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    name_en = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    name_zh = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    time_zone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    weekly_hours = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    observes_holidays = table.Column<bool>(type: "boolean", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -33,13 +34,13 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "desks",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    key = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
-                    name_en = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    name_zh = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    ticket_prefix = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
-                    confidential = table.Column<bool>(type: "INTEGER", nullable: false),
-                    last_number = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    key = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    name_en = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    name_zh = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ticket_prefix = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    confidential = table.Column<bool>(type: "boolean", nullable: false),
+                    last_number = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -50,14 +51,14 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "idempotency_records",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    caller_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    request_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    status = table.Column<int>(type: "INTEGER", nullable: false),
-                    location = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
-                    body = table.Column<string>(type: "TEXT", nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    caller_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    request_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    location = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    body = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -68,16 +69,16 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "outbox",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    kind = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
-                    payload = table.Column<string>(type: "TEXT", nullable: false),
-                    ticket_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    status = table.Column<int>(type: "INTEGER", nullable: false),
-                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    next_attempt_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    sent_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    last_error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    payload = table.Column<string>(type: "text", nullable: false),
+                    ticket_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -88,32 +89,32 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "people",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    display_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    department = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    manager_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    location = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    language = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
-                    time_zone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    is_integration = table.Column<bool>(type: "INTEGER", nullable: false),
-                    is_away = table.Column<bool>(type: "INTEGER", nullable: false),
-                    delegate_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    is_department_head = table.Column<bool>(type: "INTEGER", nullable: false),
-                    is_active = table.Column<bool>(type: "INTEGER", nullable: false),
-                    user_name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    normalized_user_name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    normalized_email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    email_confirmed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    password_hash = table.Column<string>(type: "TEXT", nullable: true),
-                    security_stamp = table.Column<string>(type: "TEXT", nullable: true),
-                    concurrency_stamp = table.Column<string>(type: "TEXT", nullable: true),
-                    phone_number = table.Column<string>(type: "TEXT", nullable: true),
-                    phone_number_confirmed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    two_factor_enabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    lockout_end = table.Column<long>(type: "INTEGER", nullable: true),
-                    lockout_enabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    access_failed_count = table.Column<int>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    display_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    department = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    manager_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    location = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    language = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    time_zone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    is_integration = table.Column<bool>(type: "boolean", nullable: false),
+                    is_away = table.Column<bool>(type: "boolean", nullable: false),
+                    delegate_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    is_department_head = table.Column<bool>(type: "boolean", nullable: false),
+                    is_active = table.Column<bool>(type: "boolean", nullable: false),
+                    user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    normalized_user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    normalized_email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    email_confirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    password_hash = table.Column<string>(type: "text", nullable: true),
+                    security_stamp = table.Column<string>(type: "text", nullable: true),
+                    concurrency_stamp = table.Column<string>(type: "text", nullable: true),
+                    phone_number = table.Column<string>(type: "text", nullable: true),
+                    phone_number_confirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    two_factor_enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    lockout_end = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    lockout_enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    access_failed_count = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -130,10 +131,10 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "roles",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    normalized_name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    concurrency_stamp = table.Column<string>(type: "TEXT", nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    normalized_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    concurrency_stamp = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -144,12 +145,12 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "calendar_years",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    calendar_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    year = table.Column<int>(type: "INTEGER", nullable: false),
-                    source = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    imported_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    days = table.Column<string>(type: "TEXT", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    calendar_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    year = table.Column<int>(type: "integer", nullable: false),
+                    source = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    imported_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    days = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -166,13 +167,13 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "groups",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    desk_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    key = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
-                    name_en = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    name_zh = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    strategy = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    last_assigned_id = table.Column<Guid>(type: "TEXT", nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    desk_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    key = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    name_en = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    name_zh = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    strategy = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    last_assigned_id = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -189,12 +190,12 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "processes",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    desk_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    published_version = table.Column<int>(type: "INTEGER", nullable: true),
-                    retired = table.Column<bool>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    desk_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    published_version = table.Column<int>(type: "integer", nullable: true),
+                    retired = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -211,18 +212,18 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "sla_policies",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    desk_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    service = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    priority = table.Column<int>(type: "INTEGER", nullable: true),
-                    process_key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    calendar_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    first_response_target = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    resolution_target = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    pause_states = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
-                    warning_percent = table.Column<int>(type: "INTEGER", nullable: false),
-                    escalations = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    desk_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    service = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    priority = table.Column<int>(type: "integer", nullable: true),
+                    process_key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    calendar_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    first_response_target = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    resolution_target = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    pause_states = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    warning_percent = table.Column<int>(type: "integer", nullable: false),
+                    escalations = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -245,15 +246,15 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "access_tokens",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    person_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    kind = table.Column<int>(type: "INTEGER", nullable: false),
-                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    expires_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    revoked_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    last_used_at = table.Column<long>(type: "INTEGER", nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<int>(type: "integer", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    revoked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_used_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -270,9 +271,9 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "desk_members",
                 columns: table => new
                 {
-                    desk_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    person_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    role = table.Column<int>(type: "INTEGER", nullable: false)
+                    desk_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    role = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -295,11 +296,11 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "person_claims",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    claim_type = table.Column<string>(type: "TEXT", nullable: true),
-                    claim_value = table.Column<string>(type: "TEXT", nullable: true)
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    claim_type = table.Column<string>(type: "text", nullable: true),
+                    claim_value = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -316,10 +317,10 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "person_logins",
                 columns: table => new
                 {
-                    login_provider = table.Column<string>(type: "TEXT", nullable: false),
-                    provider_key = table.Column<string>(type: "TEXT", nullable: false),
-                    provider_display_name = table.Column<string>(type: "TEXT", nullable: true),
-                    user_id = table.Column<Guid>(type: "TEXT", nullable: false)
+                    login_provider = table.Column<string>(type: "text", nullable: false),
+                    provider_key = table.Column<string>(type: "text", nullable: false),
+                    provider_display_name = table.Column<string>(type: "text", nullable: true),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -336,10 +337,10 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "person_tokens",
                 columns: table => new
                 {
-                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    login_provider = table.Column<string>(type: "TEXT", nullable: false),
-                    name = table.Column<string>(type: "TEXT", nullable: false),
-                    value = table.Column<string>(type: "TEXT", nullable: true)
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    login_provider = table.Column<string>(type: "text", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    value = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -356,8 +357,8 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "person_roles",
                 columns: table => new
                 {
-                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    role_id = table.Column<Guid>(type: "TEXT", nullable: false)
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    role_id = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -380,11 +381,11 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "role_claims",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    role_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    claim_type = table.Column<string>(type: "TEXT", nullable: true),
-                    claim_value = table.Column<string>(type: "TEXT", nullable: true)
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    role_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    claim_type = table.Column<string>(type: "text", nullable: true),
+                    claim_value = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -401,9 +402,9 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "group_members",
                 columns: table => new
                 {
-                    group_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    person_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    skills = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                    group_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    skills = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -426,35 +427,35 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "tickets",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    number = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    desk_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    kind = table.Column<int>(type: "INTEGER", nullable: false),
-                    subject = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    description = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false),
-                    requester_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    category = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    service = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    impact = table.Column<int>(type: "INTEGER", nullable: false),
-                    urgency = table.Column<int>(type: "INTEGER", nullable: false),
-                    priority = table.Column<int>(type: "INTEGER", nullable: false),
-                    status = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
-                    process_key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    process_version = table.Column<int>(type: "INTEGER", nullable: false),
-                    assignee_group_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    assignee_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    fields = table.Column<string>(type: "TEXT", nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    updated_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    first_responded_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    resolved_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    closed_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    first_response_due = table.Column<long>(type: "INTEGER", nullable: true),
-                    resolution_due = table.Column<long>(type: "INTEGER", nullable: true),
-                    first_response_breached = table.Column<bool>(type: "INTEGER", nullable: false),
-                    resolution_breached = table.Column<bool>(type: "INTEGER", nullable: false),
-                    version = table.Column<int>(type: "INTEGER", nullable: false),
-                    last_changed_by_id = table.Column<Guid>(type: "TEXT", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    number = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    desk_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<int>(type: "integer", nullable: false),
+                    subject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    description = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: false),
+                    requester_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    category = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    service = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    impact = table.Column<int>(type: "integer", nullable: false),
+                    urgency = table.Column<int>(type: "integer", nullable: false),
+                    priority = table.Column<int>(type: "integer", nullable: false),
+                    status = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    process_key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    process_version = table.Column<int>(type: "integer", nullable: false),
+                    assignee_group_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    assignee_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    fields = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    first_responded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    resolved_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    first_response_due = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    resolution_due = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    first_response_breached = table.Column<bool>(type: "boolean", nullable: false),
+                    resolution_breached = table.Column<bool>(type: "boolean", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    last_changed_by_id = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -489,18 +490,18 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "process_versions",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    process_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    process_key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    number = table.Column<int>(type: "INTEGER", nullable: false),
-                    status = table.Column<int>(type: "INTEGER", nullable: false),
-                    document = table.Column<string>(type: "TEXT", nullable: false),
-                    changelog = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    updated_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    author_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    published_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    published_by_id = table.Column<Guid>(type: "TEXT", nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    process_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    process_key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    number = table.Column<int>(type: "integer", nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    document = table.Column<string>(type: "text", nullable: false),
+                    changelog = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    author_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    published_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    published_by_id = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -517,18 +518,18 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "approvals",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ticket_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    stage_index = table.Column<int>(type: "INTEGER", nullable: false),
-                    stage = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    approver_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    on_behalf_of_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    decision = table.Column<int>(type: "INTEGER", nullable: false),
-                    comment = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: true),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    decided_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    remind_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ticket_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    stage_index = table.Column<int>(type: "integer", nullable: false),
+                    stage = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    approver_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    on_behalf_of_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    decision = table.Column<int>(type: "integer", nullable: false),
+                    comment = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    decided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    remind_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -557,12 +558,12 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "comments",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ticket_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    author_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    body = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false),
-                    @internal = table.Column<bool>(name: "internal", type: "INTEGER", nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ticket_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    author_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    body = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: false),
+                    @internal = table.Column<bool>(name: "internal", type: "boolean", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -585,22 +586,23 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "fulfilment_tasks",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ticket_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    title_en = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
-                    title_zh = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
-                    desk_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    group_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    assignee_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    after = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
-                    status = table.Column<int>(type: "INTEGER", nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    due_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    done_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    done_by_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    note = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: true),
-                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ticket_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    position = table.Column<int>(type: "integer", nullable: false),
+                    key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    title_en = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    title_zh = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    desk_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    group_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    assignee_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    after = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    due_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    done_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    done_by_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    note = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -635,13 +637,13 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "ticket_history",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ticket_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    actor_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    at = table.Column<long>(type: "INTEGER", nullable: false),
-                    field = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    old_value = table.Column<string>(type: "TEXT", nullable: true),
-                    new_value = table.Column<string>(type: "TEXT", nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ticket_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    actor_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    field = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    old_value = table.Column<string>(type: "text", nullable: true),
+                    new_value = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -658,10 +660,10 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "ticket_links",
                 columns: table => new
                 {
-                    from_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    to_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    kind = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    from_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    to_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -684,8 +686,8 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "ticket_watchers",
                 columns: table => new
                 {
-                    ticket_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    person_id = table.Column<Guid>(type: "TEXT", nullable: false)
+                    ticket_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -708,15 +710,15 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                 name: "attachments",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ticket_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    comment_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    file_name = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
-                    content_type = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    size = table.Column<long>(type: "INTEGER", nullable: false),
-                    sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    uploaded_by_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ticket_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    comment_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    file_name = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    content_type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    size = table.Column<long>(type: "bigint", nullable: false),
+                    sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    uploaded_by_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Flowdesk.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteFlowdeskDb))]
-    [Migration("20261126090749_InitialCreate")]
+    [Migration("20261126093213_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -687,6 +687,10 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasMaxLength(20000)
                         .HasColumnType("TEXT")
                         .HasColumnName("note");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER")

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Flowdesk.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresFlowdeskDb))]
-    [Migration("20261126090819_InitialCreate")]
+    [Migration("20261126093221_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -692,6 +692,10 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)")
                         .HasColumnName("note");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
 
                     b.Property<int>("Status")
                         .HasColumnType("integer")
