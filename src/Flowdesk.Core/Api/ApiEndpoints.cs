@@ -11,6 +11,7 @@ public static class ApiEndpoints
     {
         var api = app.MapGroup("/api/v1").WithTags("Flowdesk");
         Security.IssueTokenEndpoint.Map(api);
+        Processes.Documents.SchemaEndpoint.Map(api);
 
         var secured = api.MapGroup("").RequireAuthorization();
         People.GetMeEndpoint.Map(secured);

@@ -90,7 +90,7 @@ public static class ProcessEndpoints
         var parsed = yaml ? ProcessDocuments.FromYaml(text) : ProcessDocuments.FromJson(text);
         if (parsed.Definition is null || parsed.Errors.Count > 0) return Invalid(t, parsed.Errors);
         var saved = await ProcessLibrary.SaveDraftAsync(db, parsed.Definition, caller.PersonId, clock.GetUtcNow(), ct);
-        if (!saved.Ok) return Invalid(t, saved.Errors);
+        if (!saved.Ok) return Invalid(t, parsed.Locate(saved.Errors));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/processes/{parsed.Definition.Key}/versions/{saved.Version!.Number}",
             new VersionSummary(saved.Version.Number, "draft", saved.Version.Changelog, saved.Version.CreatedAt, null));
@@ -132,9 +132,13 @@ public static class ProcessEndpoints
     /// <summary>A 400 problem listing every document error with its path and line, localised by code.</summary>
     static ValidationProblem Invalid(IStringLocalizer<Messages> t, IReadOnlyList<DocumentError> errors)
     {
-        // Document errors are for process owners editing a file: English text with the path, line and column.
+        // Each error in the caller's language, with the line and column in the file it came from.
         var byPath = errors.GroupBy(e => e.Path).ToDictionary(g => g.Key, g => g.Select(e =>
-            e.Line is { } line ? $"{e.Message} (line {line}, column {e.Column ?? 1})" : e.Message).ToArray());
+        {
+            var localized = t[e.Code, [.. e.Args ?? []]];
+            var message = localized.ResourceNotFound ? e.Message : localized.Value;
+            return e.Line is { } line ? t.Text("process.at_line", message, line, e.Column ?? 1) : message;
+        }).ToArray());
         return TypedResults.ValidationProblem(byPath, t.Text("process.invalid.detail"), type: "https://flowdesk.dev/problems/process-invalid", title: t.Text("process.invalid.title"));
     }
 

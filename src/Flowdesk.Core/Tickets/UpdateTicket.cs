@@ -89,7 +89,25 @@ public static class UpdateTicketEndpoint
         if (!errors.Any && edit == new TicketEdit()) errors.Add("body", "validation.no_changes");
         if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
 
-        ticket.Edit(edit, caller.PersonId, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        ticket.Edit(edit, caller.PersonId, now);
+        // The pinned version's "field_changed:<field>" rules run in the same transaction as the edit.
+        if (await Processes.ProcessLibrary.DefinitionAsync(db, ticket.ProcessKey, ticket.ProcessVersion, ct) is { } definition && definition.Rules.Count > 0)
+        {
+            var entry = db.Entry(ticket);
+            // Trigger names as documents write them: ticket fields by name, form fields by their id.
+            List<string> changed = [.. entry.Properties.Where(p => p.IsModified && !Equals(p.OriginalValue, p.CurrentValue))
+                .Select(p => p.Metadata.Name switch
+                {
+                    nameof(Ticket.AssigneeId) => "assignee",
+                    nameof(Ticket.AssigneeGroupId) => "group",
+                    nameof(Ticket.Subject) => "title",
+                    var name => char.ToLowerInvariant(name[0]) + name[1..],
+                })];
+            if (request.Fields is { } changedFields) changed.AddRange(changedFields.Select(f => f.Key));
+            await new Processes.ProcessRunner(db, now, caller.PersonId).FieldsChangedAsync(ticket, definition,
+                await Catalog.Requesters.ProfileAsync(db, ticket.RequesterId, ct), changed, ct);
+        }
         try
         {
             await db.SaveChangesAsync(ct);

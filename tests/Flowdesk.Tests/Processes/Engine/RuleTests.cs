@@ -1,0 +1,45 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Flowdesk.Tests.Infrastructure;
+
+namespace Flowdesk.Tests.Processes.Engine;
+
+/// <summary>Rules fire on their triggers, in the same transaction as the change.</summary>
+public sealed class RuleTests(EngineApp app) : IClassFixture<EngineApp>
+{
+    [Fact]
+    public async Task A_field_change_and_a_state_entered_fire_their_rules()
+    {
+        var owner = await app.ClientFor("bob");
+        const string yaml = """
+            key: test.rules
+            name: { en: Rules, zh-CN: 规则 }
+            desk: facilities
+            kind: incident
+            catalog: { category: tests, audience: [everyone] }
+            form:
+              - { id: room, type: text, label: { en: Room, zh-CN: 房间 } }
+            rules:
+              - { on: "field_changed:priority", when: "ticket.priority == 'p1'", do: [ { addWatcher: carol }, { notify: group, template: p1-raised } ] }
+              - { on: "state_entered:waiting_on_third_party", do: [ { set: { category: vendor } } ] }
+            """;
+        var draft = await (await owner.PostAsync("/api/v1/processes", new StringContent(yaml, Encoding.UTF8, "application/yaml"))).ShouldBe(HttpStatusCode.Created);
+        await (await owner.PostAsync($"/api/v1/processes/test.rules/versions/{draft.GetProperty("number").GetInt32()}/publish", null)).ShouldBe(HttpStatusCode.OK);
+
+        var alice = await app.ClientFor("alice");
+        var wang = await app.ClientFor("wang.fac");
+        var ticket = await (await alice.PostAsJsonAsync("/api/v1/catalog/test.rules/requests", new { fields = new { room = "12A" } })).ShouldBe(HttpStatusCode.Created);
+        Assert.DoesNotContain("carol", ticket.GetProperty("watchers").EnumerateArray().Select(w => w.GetString()));
+
+        var etag = (await wang.GetAsync($"/api/v1/tickets/{ticket.Id()}")).Headers.ETag!.Tag;
+        var lowered = await wang.PatchJson($"/api/v1/tickets/{ticket.Id()}", new { priority = "p2" }, etag);
+        var afterP2 = await lowered.ShouldBe(HttpStatusCode.OK);
+        Assert.DoesNotContain("carol", afterP2.GetProperty("watchers").EnumerateArray().Select(w => w.GetString()));
+        var raised = await (await wang.PatchJson($"/api/v1/tickets/{ticket.Id()}", new { priority = "p1" }, lowered.Headers.ETag!.Tag)).ShouldBe(HttpStatusCode.OK);
+        Assert.Contains("carol", raised.GetProperty("watchers").EnumerateArray().Select(w => w.GetString()));
+
+        var waiting = await (await wang.PostAsJsonAsync($"/api/v1/tickets/{ticket.Id()}/transitions", new { to = "waiting_on_third_party" })).ShouldBe(HttpStatusCode.OK);
+        Assert.Equal("vendor", waiting.Str("category"));
+    }
+}
