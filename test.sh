@@ -34,6 +34,8 @@ install_packages() {
     local missing=()
     [[ -n "${FLOWDESK_TEST_PG:-}" || -x "$(pg_bin)/initdb" ]] || missing+=(postgresql)
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    # A CJK font, so Chinese pages render as text (not boxes) in the browser tests' screenshots.
+    [[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]] || missing+=(fonts-wqy-microhei)
     ((${#missing[@]} == 0)) && return 0
     if [[ "${FLOWDESK_SKIP_INSTALL:-}" == 1 ]]; then
         say "not installing ${missing[*]} (FLOWDESK_SKIP_INSTALL=1)"

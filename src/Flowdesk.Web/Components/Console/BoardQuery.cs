@@ -25,8 +25,9 @@ public static class BoardQuery
     /// <summary>Cards shown per column (the count is always the full one); closed columns grow without bound.</summary>
     public const int CardsPerColumn = 200;
 
+    /// <summary>The built-in states, with the approval states that process tickets pass through after "new".</summary>
     public static readonly IReadOnlyList<string> States =
-        BuiltInWorkflows.Incident.States.Union(BuiltInWorkflows.Request.States).ToList();
+        [TicketStates.New, ProcessWorkflows.AwaitingApproval, .. BuiltInWorkflows.Incident.States.Union(BuiltInWorkflows.Request.States).Skip(1), ProcessWorkflows.Rejected];
 
     public static async Task<BoardView> LoadAsync(FlowdeskDb db, Caller caller, BoardFilter filter, CancellationToken ct)
     {

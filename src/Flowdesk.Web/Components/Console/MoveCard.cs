@@ -26,11 +26,9 @@ public static class MoveCard
         if (TicketViews.Actor(caller, ticket) is not { } actor) return result with { Outcome = MoveOutcome.Forbidden };
         if (ticket.Version != seenVersion) return result with { Outcome = MoveOutcome.Stale };
 
-        var workflow = BuiltInWorkflows.For(ticket.ProcessKey);
-        var decision = workflow.CanMove(ticket.Status, to, actor);
-        if (!decision.Allowed) return result with { Outcome = MoveOutcome.Refused, Reason = decision.Reason };
-
-        ticket.MoveTo(to, workflow, caller.PersonId, clock.GetUtcNow());
+        // The same move as the API's: the pinned version's workflow, open approvals and tasks closed, rules run.
+        var move = await TicketTransitions.MoveAsync(db, ticket, to, null, caller.PersonId, actor, clock.GetUtcNow(), ct);
+        if (!move.Decision.Allowed) return result with { Outcome = MoveOutcome.Refused, Reason = move.Decision.Reason };
         try
         {
             await db.SaveChangesAsync(ct);
