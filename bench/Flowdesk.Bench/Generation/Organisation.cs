@@ -49,7 +49,7 @@ public sealed class PeopleSet : IRecordSet
         new("email", ColumnType.Text), new("normalized_email", ColumnType.Text), new("email_confirmed", ColumnType.Bool), new("password_hash", ColumnType.Text),
         new("security_stamp", ColumnType.Text), new("concurrency_stamp", ColumnType.Text), new("phone_number", ColumnType.Text),
         new("phone_number_confirmed", ColumnType.Bool), new("two_factor_enabled", ColumnType.Bool), new("lockout_end", ColumnType.Instant),
-        new("lockout_enabled", ColumnType.Bool), new("access_failed_count", ColumnType.Number),
+        new("lockout_enabled", ColumnType.Bool), new("access_failed_count", ColumnType.Number), new("is_department_head", ColumnType.Bool),
     ];
 
     public void Load(GenerationContext context, BulkTarget target, Action<string> log)
@@ -93,6 +93,7 @@ public sealed class PeopleSet : IRecordSet
                 people.Instant(null);
                 people.Bool(true);
                 people.Number(0);
+                people.Bool(i % 50 == 0); // the first of each department's block heads it
                 people.EndRow();
                 if (i % 25 == 0) manager = id;
                 context.People.Add((id, chinese));

@@ -71,7 +71,8 @@ public static class Report
         foreach (var phase in load.Phases.Where(p => p.Name != "web ceiling"))
         {
             var ceiling = load.Phases.FirstOrDefault(p => p.Name == "web ceiling" && p.Concurrency == phase.Concurrency)
-                ?? load.Phases.First(p => p.Name == "web ceiling" && p.Concurrency == ReferenceClients);
+                ?? load.Phases.FirstOrDefault(p => p.Name == "web ceiling" && p.Concurrency == ReferenceClients)
+                ?? load.Phases.Last(p => p.Name == "web ceiling"); // smoke runs measure fewer client counts
             var web = ceiling.Operations.Single().PerSecond;
             var label = phase.Name == "mix" ? $"{phase.Concurrency}" : $"{phase.Concurrency} ({phase.Name})";
             var showCeiling = phase.Name != "alone" || phase == load.Phases.First(p => p.Name == "alone");
