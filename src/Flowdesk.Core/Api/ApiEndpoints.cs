@@ -29,6 +29,7 @@ public static class ApiEndpoints
         Attachments.AttachmentEndpoints.Map(tickets, secured);
 
         Processes.ProcessEndpoints.Map(secured);
+        Processes.ProcessMetricsEndpoint.Map(secured);
         Processes.ApprovalEndpoints.Map(secured);
         Processes.TaskEndpoints.Map(secured);
         Catalog.CatalogEndpoints.Map(secured);

@@ -43,3 +43,39 @@ public sealed class RuleTests(EngineApp app) : IClassFixture<EngineApp>
         Assert.Equal("vendor", waiting.Str("category"));
     }
 }
+
+/// <summary>Version analytics: each version's tickets, resolution and where they waited.</summary>
+public sealed class ProcessMetricsTests(EngineApp app) : IClassFixture<EngineApp>
+{
+    [Fact]
+    public async Task Metrics_count_each_versions_tickets_and_show_where_they_waited()
+    {
+        var alice = await app.ClientFor("alice");
+        var bob = await app.ClientFor("bob");
+        var li = await app.ClientFor("li.agent");
+        var ticket = await (await alice.PostAsJsonAsync("/api/v1/catalog/it.laptop/requests", new { fields = new { model = "standard", reason = "metrics" } }))
+            .ShouldBe(HttpStatusCode.Created);
+        var approval = (await (await bob.GetAsync("/api/v1/approvals")).ShouldBe(HttpStatusCode.OK)).EnumerateArray()
+            .Single(a => a.GetProperty("ticket").Str("number") == ticket.Str("number"));
+        await (await bob.PostAsJsonAsync($"/api/v1/approvals/{approval.Str("id")}/approve", new { })).ShouldBe(HttpStatusCode.OK);
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            var open = (await (await li.GetAsync($"/api/v1/tickets/{ticket.Id()}/tasks")).ShouldBe(HttpStatusCode.OK)).EnumerateArray().First(t => t.Str("status") == "open");
+            await (await li.PostAsJsonAsync($"/api/v1/tasks/{open.Str("id")}/complete", new { })).ShouldBe(HttpStatusCode.OK);
+        }
+        await (await alice.PostAsJsonAsync("/api/v1/catalog/it.laptop/requests", new { fields = new { model = "standard", reason = "still waiting" } })).ShouldBe(HttpStatusCode.Created);
+
+        var metrics = await (await bob.GetAsync("/api/v1/processes/it.laptop/metrics")).ShouldBe(HttpStatusCode.OK);
+        var v2 = metrics.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("version").GetInt32() == 2);
+        Assert.Equal(2, v2.GetProperty("tickets").GetInt32());
+        Assert.Equal(1, v2.GetProperty("resolved").GetInt32());
+        Assert.True(v2.GetProperty("medianResolutionHours").GetDouble() >= 0);
+        Assert.Contains("awaiting_approval", v2.GetProperty("hoursPerState").EnumerateObject().Select(p => p.Name));
+        Assert.Contains("manager", v2.GetProperty("hoursPerApprovalStage").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, v2.GetProperty("satisfaction").ValueKind);
+
+        await (await alice.GetAsync("/api/v1/processes/it.laptop/metrics")).ShouldBe(HttpStatusCode.NotFound);
+        var bad = await (await bob.GetAsync("/api/v1/processes/it.laptop/metrics?from=someday")).ShouldBe(HttpStatusCode.BadRequest);
+        Assert.True(bad.Errors().ContainsKey("from"));
+    }
+}

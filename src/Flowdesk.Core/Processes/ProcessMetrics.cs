@@ -1,0 +1,97 @@
+using System.Globalization;
+using Flowdesk.Api;
+using Flowdesk.Localization;
+using Flowdesk.Persistence;
+using Flowdesk.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace Flowdesk.Processes;
+
+public sealed record VersionMetrics(int Version, int Tickets, int Resolved, double? MedianResolutionHours, double? SlaMetPercent,
+    double? Satisfaction, IReadOnlyDictionary<string, double> HoursPerState, IReadOnlyDictionary<string, double> HoursPerApprovalStage);
+
+public sealed record ProcessMetricsView(string Key, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<VersionMetrics> Versions);
+
+/// <summary>
+/// Version analytics — does v3 beat v2? Per version over a window of creation dates: tickets, resolved, median
+/// resolution time, SLA met share, and where tickets wait: average hours per state (from the status history) and
+/// per approval stage (asked to decided). Satisfaction is null until surveys exist.
+/// </summary>
+public static class ProcessMetricsEndpoint
+{
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapGet("/processes/{key}/metrics", Handle).WithTags("Processes").WithSummary("Per-version metrics (?from&to, default the last 90 days)");
+
+    static async Task<Results<Ok<ProcessMetricsView>, ProblemHttpResult, ValidationProblem>> Handle(string key, string? from, string? to, Caller caller,
+        FlowdeskDb db, TimeProvider clock, IStringLocalizer<Messages> t, CancellationToken ct)
+    {
+        if (!(caller.IsSystemAdmin || caller.IsProcessOwner || caller.IsAuditor || caller.StaffDeskIds.Count > 0)) return Problems.NotFound(t);
+        if (!await db.Processes.AnyAsync(p => p.Key == key, ct)) return Problems.NotFound(t);
+        var errors = new FieldErrors(t);
+        var now = clock.GetUtcNow();
+        var end = Parse(to, "to", errors) ?? now;
+        var start = Parse(from, "from", errors) ?? end.AddDays(-90);
+        if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
+
+        // Counted over the tickets the caller may see, like every other read.
+        var tickets = await db.Tickets.VisibleTo(caller).AsNoTracking()
+            .Where(x => x.ProcessKey == key && x.CreatedAt >= start && x.CreatedAt < end)
+            .Select(x => new { x.Id, x.ProcessVersion, x.CreatedAt, x.ResolvedAt, x.ResolutionBreached, x.Status })
+            .ToListAsync(ct);
+        var ids = tickets.Select(x => x.Id).ToList();
+        var statusRows = await db.TicketHistory.AsNoTracking().Where(h => ids.Contains(h.TicketId) && h.Field == "status")
+            .Select(h => new { h.TicketId, h.At, h.OldValue, h.NewValue }).ToListAsync(ct);
+        var approvals = await db.Approvals.AsNoTracking().Where(a => ids.Contains(a.TicketId) && a.DecidedAt != null && a.Decision != ApprovalDecision.Cancelled)
+            .Select(a => new { a.TicketId, a.Stage, a.CreatedAt, a.DecidedAt }).ToListAsync(ct);
+        var statusByTicket = statusRows.GroupBy(r => r.TicketId).ToDictionary(g => g.Key, g => g.OrderBy(r => r.At).ToList());
+
+        List<VersionMetrics> versions = [];
+        foreach (var version in tickets.GroupBy(x => x.ProcessVersion).OrderBy(g => g.Key))
+        {
+            var resolved = version.Where(x => x.ResolvedAt is not null).ToList();
+            var hours = resolved.Select(x => (x.ResolvedAt!.Value - x.CreatedAt).TotalHours).Order().ToList();
+            Dictionary<string, double> perState = new(StringComparer.Ordinal);
+            foreach (var ticket in version)
+            {
+                var rows = statusByTicket.GetValueOrDefault(ticket.Id) ?? [];
+                var state = rows.FirstOrDefault()?.OldValue ?? ticket.Status;
+                var since = ticket.CreatedAt;
+                foreach (var row in rows)
+                {
+                    perState[state] = perState.GetValueOrDefault(state) + (row.At - since).TotalHours;
+                    (state, since) = (row.NewValue ?? state, row.At);
+                }
+                perState[state] = perState.GetValueOrDefault(state) + ((ticket.ResolvedAt is null ? now : since) - since).TotalHours;
+            }
+            var versionIds = version.Select(x => x.Id).ToHashSet();
+            var perStage = approvals.Where(a => versionIds.Contains(a.TicketId)).GroupBy(a => a.Stage, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => Round(g.Average(a => (a.DecidedAt!.Value - a.CreatedAt).TotalHours)), StringComparer.Ordinal);
+            var count = version.Count();
+            versions.Add(new VersionMetrics(version.Key, count, resolved.Count,
+                hours.Count == 0 ? null : Round(Median(hours)),
+                resolved.Count == 0 ? null : Round(100.0 * resolved.Count(x => !x.ResolutionBreached) / resolved.Count),
+                null,
+                perState.ToDictionary(p => p.Key, p => Round(p.Value / count), StringComparer.Ordinal),
+                perStage));
+        }
+        return TypedResults.Ok(new ProcessMetricsView(key, start, end, versions));
+    }
+
+    static double Median(List<double> sorted) =>
+        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+
+    static double Round(double value) => Math.Round(value, 2);
+
+    static DateTimeOffset? Parse(string? value, string field, FieldErrors errors)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)) return date.ToUniversalTime();
+        errors.Add(field, "validation.date");
+        return null;
+    }
+}
