@@ -119,5 +119,15 @@ public sealed class FieldErrors(IStringLocalizer t)
         return value.Replace("\r\n", "\n", StringComparison.Ordinal);
     }
 
+    /// <summary>An optional ISO 8601 instant (UTC when no offset is given); a bad value is a field error.</summary>
+    public DateTimeOffset? Instant(string field, string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var instant))
+            return instant.ToUniversalTime();
+        Add(field, "validation.date");
+        return null;
+    }
+
     public Dictionary<string, string[]> ToDictionary() => errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 }

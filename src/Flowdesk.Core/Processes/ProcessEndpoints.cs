@@ -43,13 +43,9 @@ public static class ProcessEndpoints
             Lifecycle(key, p => p.Retire(), caller, db, t, ct)).WithSummary("Retire the process for good");
     }
 
-    static bool MayRead(Caller caller) => caller.IsSystemAdmin || caller.IsProcessOwner || caller.IsAuditor || caller.StaffDeskIds.Count > 0;
-
-    static bool MayManage(Caller caller) => caller.IsSystemAdmin || caller.IsProcessOwner;
-
     static async Task<Results<Ok<List<ProcessSummary>>, ProblemHttpResult>> List(Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        if (!MayRead(caller)) return Problems.NotFound(t);
+        if (!caller.MayReadProcesses) return Problems.NotFound(t);
         var processes = await db.Processes.AsNoTracking().Include(p => p.Versions).OrderBy(p => p.Key).ToListAsync(ct);
         var desks = await db.Desks.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Key, ct);
         return TypedResults.Ok(processes.Select(p => Summary(p, desks[p.DeskId])).ToList());
@@ -57,7 +53,7 @@ public static class ProcessEndpoints
 
     static async Task<Results<Ok<ProcessSummary>, ProblemHttpResult>> Get(string key, Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        if (!MayRead(caller)) return Problems.NotFound(t);
+        if (!caller.MayReadProcesses) return Problems.NotFound(t);
         var process = await db.Processes.AsNoTracking().Include(p => p.Versions).SingleOrDefaultAsync(p => p.Key == key, ct);
         if (process is null) return Problems.NotFound(t);
         var desk = await db.Desks.Where(d => d.Id == process.DeskId).Select(d => d.Key).SingleAsync(ct);
@@ -66,7 +62,7 @@ public static class ProcessEndpoints
 
     static async Task<IResult> GetVersion(string key, int number, Caller caller, FlowdeskDb db, HttpContext http, IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        if (!MayRead(caller)) return Problems.NotFound(t);
+        if (!caller.MayReadProcesses) return Problems.NotFound(t);
         var definition = await ProcessLibrary.DefinitionAsync(db, key, number, ct);
         if (definition is null) return Problems.NotFound(t);
         var wantsYaml = http.Request.Headers.Accept.Any(a => a is not null && (a.Contains("yaml", StringComparison.OrdinalIgnoreCase)));
@@ -77,7 +73,7 @@ public static class ProcessEndpoints
 
     static async Task<IResult> SaveDraft(HttpContext http, Caller caller, FlowdeskDb db, TimeProvider clock, IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        if (!MayManage(caller)) return Problems.NotFound(t);
+        if (!caller.MayManageProcesses) return Problems.NotFound(t);
         var contentType = http.Request.ContentType ?? "";
         var yaml = contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase);
         if (!yaml && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
@@ -98,7 +94,7 @@ public static class ProcessEndpoints
 
     static async Task<IResult> Publish(string key, int number, Caller caller, FlowdeskDb db, TimeProvider clock, IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        if (!MayManage(caller)) return Problems.NotFound(t);
+        if (!caller.MayManageProcesses) return Problems.NotFound(t);
         var published = await ProcessLibrary.PublishAsync(db, key, number, caller.PersonId, clock.GetUtcNow(), ct);
         if (published.Refusal == "not_found") return Problems.NotFound(t);
         if (published.Refusal == "already_published")
@@ -110,7 +106,7 @@ public static class ProcessEndpoints
 
     static async Task<IResult> Diff(string key, int? from, int? to, Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        if (!MayRead(caller)) return Problems.NotFound(t);
+        if (!caller.MayReadProcesses) return Problems.NotFound(t);
         if (from is null || to is null) return Problems.Validation(t, from is null ? "from" : "to", t.Text("validation.required"));
         var older = await ProcessLibrary.DefinitionAsync(db, key, from.Value, ct);
         var newer = await ProcessLibrary.DefinitionAsync(db, key, to.Value, ct);
@@ -120,7 +116,7 @@ public static class ProcessEndpoints
 
     static async Task<IResult> Lifecycle(string key, Action<Process> change, Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        if (!MayManage(caller)) return Problems.NotFound(t);
+        if (!caller.MayManageProcesses) return Problems.NotFound(t);
         var process = await db.Processes.Include(p => p.Versions).SingleOrDefaultAsync(p => p.Key == key, ct);
         if (process is null) return Problems.NotFound(t);
         change(process);

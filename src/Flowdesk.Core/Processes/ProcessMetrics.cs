@@ -1,4 +1,3 @@
-using System.Globalization;
 using Flowdesk.Api;
 using Flowdesk.Localization;
 using Flowdesk.Persistence;
@@ -30,12 +29,12 @@ public static class ProcessMetricsEndpoint
     static async Task<Results<Ok<ProcessMetricsView>, ProblemHttpResult, ValidationProblem>> Handle(string key, string? from, string? to, Caller caller,
         FlowdeskDb db, TimeProvider clock, IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        if (!(caller.IsSystemAdmin || caller.IsProcessOwner || caller.IsAuditor || caller.StaffDeskIds.Count > 0)) return Problems.NotFound(t);
+        if (!caller.MayReadProcesses) return Problems.NotFound(t);
         if (!await db.Processes.AnyAsync(p => p.Key == key, ct)) return Problems.NotFound(t);
         var errors = new FieldErrors(t);
         var now = clock.GetUtcNow();
-        var end = Parse(to, "to", errors) ?? now;
-        var start = Parse(from, "from", errors) ?? end.AddDays(-90);
+        var end = errors.Instant("to", to) ?? now;
+        var start = errors.Instant("from", from) ?? end.AddDays(-90);
         if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
 
         // Counted over the tickets the caller may see, like every other read.
@@ -87,11 +86,4 @@ public static class ProcessMetricsEndpoint
 
     static double Round(double value) => Math.Round(value, 2);
 
-    static DateTimeOffset? Parse(string? value, string field, FieldErrors errors)
-    {
-        if (string.IsNullOrEmpty(value)) return null;
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)) return date.ToUniversalTime();
-        errors.Add(field, "validation.date");
-        return null;
-    }
 }

@@ -37,6 +37,12 @@ public sealed record Caller(
     public bool MayWorkOn(Guid deskId) =>
         StaffDeskIds.Contains(deskId) || (IsSystemAdmin && !ConfidentialDeskIds.Contains(deskId));
 
+    /// <summary>May read process definitions, versions and metrics: staff, process owners, auditors, admins.</summary>
+    public bool MayReadProcesses => IsSystemAdmin || IsProcessOwner || IsAuditor || StaffDeskIds.Count > 0;
+
+    /// <summary>May save, publish, unpublish and retire processes.</summary>
+    public bool MayManageProcesses => IsSystemAdmin || IsProcessOwner;
+
     public IEnumerable<string> RoleNames()
     {
         yield return "requester";

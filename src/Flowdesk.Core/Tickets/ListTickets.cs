@@ -80,8 +80,8 @@ public static class ListTicketsEndpoint
             var id = await PersonId(db, requester, caller, ct);
             tickets = tickets.Where(x => x.RequesterId == id);
         }
-        if (ParseDate(query.CreatedFrom, "createdFrom", errors) is { } from) tickets = tickets.Where(x => x.CreatedAt >= from);
-        if (ParseDate(query.CreatedTo, "createdTo", errors) is { } to) tickets = tickets.Where(x => x.CreatedAt < to);
+        if (errors.Instant("createdFrom", query.CreatedFrom) is { } from) tickets = tickets.Where(x => x.CreatedAt >= from);
+        if (errors.Instant("createdTo", query.CreatedTo) is { } to) tickets = tickets.Where(x => x.CreatedAt < to);
         if (query.Q is { Length: > 0 } q)
         {
             if (q.Length > 200) errors.Add("q", "validation.too_long", 200);
@@ -130,13 +130,6 @@ public static class ListTicketsEndpoint
     static string[]? Split(string? value) =>
         string.IsNullOrWhiteSpace(value) ? null : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    static DateTimeOffset? ParseDate(string? value, string field, FieldErrors errors)
-    {
-        if (string.IsNullOrEmpty(value)) return null;
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)) return date.ToUniversalTime();
-        errors.Add(field, "validation.date");
-        return null;
-    }
 
     static List<T> ParseEnums<T>(string[] values, string field, FieldErrors errors) where T : struct, Enum
     {
