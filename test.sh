@@ -36,6 +36,12 @@ install_packages() {
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     # A CJK font, so Chinese pages render as text (not boxes) in the browser tests' screenshots.
     [[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]] || missing+=(fonts-wqy-microhei)
+    # A real mail server for the mail tests (tests/Flowdesk.Tests/Infrastructure/MailServer.cs starts a private one):
+    # Postfix for SMTP, Dovecot for LMTP delivery (with Sieve, for real vacation replies) and IMAP.
+    [[ -x /usr/sbin/postfix ]] || missing+=(postfix)
+    [[ -x /usr/lib/dovecot/imap ]] || missing+=(dovecot-imapd)
+    [[ -x /usr/lib/dovecot/lmtp ]] || missing+=(dovecot-lmtpd)
+    [[ -f /usr/lib/dovecot/modules/lib90_sieve_plugin.so ]] || missing+=(dovecot-sieve)
     ((${#missing[@]} == 0)) && return 0
     if [[ "${FLOWDESK_SKIP_INSTALL:-}" == 1 ]]; then
         say "not installing ${missing[*]} (FLOWDESK_SKIP_INSTALL=1)"
@@ -47,6 +53,10 @@ install_packages() {
         sudo=(sudo -n)
     fi
     say "installing ${missing[*]}"
+    # The tests run their own Postfix; the package needs no system mail configuration of its own.
+    if [[ " ${missing[*]} " == *" postfix "* ]] && command -v debconf-set-selections >/dev/null 2>&1; then
+        echo "postfix postfix/main_mailer_type select No configuration" | "${sudo[@]}" debconf-set-selections
+    fi
     "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null &&
         "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
         abort "apt-get install ${missing[*]} failed"

@@ -10,6 +10,7 @@ using Flowdesk.Bench.Reporting;
 //   load --url URL --manifest PATH [--pid N] [--clients 1,16,64] [--seconds 10] --out load.json [--fail-on-errors]
 //   sqlite-ceiling --path FILE [--seconds 5]          prints single-row insert transactions per second
 //   report --run run.json --load load.json --out table.md
+//   sla-sweep --server DIR --tickets N [--database sqlite|postgres] [--connection CS] [--runs 3] [--out sla-sweep.json]
 var options = new Dictionary<string, string>();
 for (var i = 1; i < args.Length; i++)
 {
@@ -53,8 +54,15 @@ try
             Console.Write(markdown);
             return 0;
         }
+        case "sla-sweep":
+        {
+            var result = await SlaSweepScenario.RunAsync(Need("server"), Maybe("database") ?? "sqlite", Maybe("connection"),
+                int.Parse(Need("tickets"), CultureInfo.InvariantCulture), int.Parse(Maybe("runs") ?? "3", CultureInfo.InvariantCulture), Log);
+            if (Maybe("out") is { } path) File.WriteAllText(path, JsonSerializer.Serialize(result, Json.Options));
+            return result.Runs.All(r => r.Succeeded) ? 0 : 1;
+        }
         default:
-            return Fail("usage: Flowdesk.Bench generate|load|sqlite-ceiling|report [options] (see bench/run.sh)");
+            return Fail("usage: Flowdesk.Bench generate|load|sqlite-ceiling|report|sla-sweep [options] (see bench/run.sh)");
     }
 }
 catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or FormatException or Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException or HttpRequestException)

@@ -30,6 +30,8 @@ public static class LoadRunner
         }
         phases.Add(await Phase(session, "create only", [Scenarios.Create with { Weight = 1 }], 16, seconds, serverPid, log));
         phases.Add(await Phase(session, "catalog only", [Scenarios.OrderCatalogItem with { Weight = 1 }], 16, seconds, serverPid, log));
+        // Portal pages (statically rendered, cookie sign-in): home and catalog together, target ≥ 1,500 /s (PortalPages.cs).
+        phases.Add(await Phase(session, "portal pages", await PortalPages.OperationsAsync(url), 16, seconds, serverPid, log));
         // Each operation alone with one client: its own latency, not the queue behind slower ones in the mix.
         foreach (var operation in Scenarios.Mix.Where(o => o != Scenarios.Transition))
             phases.Add(await Phase(session, "alone", [operation with { Weight = 1 }], 1, seconds / 2, serverPid, log));

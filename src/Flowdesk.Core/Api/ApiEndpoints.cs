@@ -26,6 +26,11 @@ public static class ApiEndpoints
         Tickets.TransitionTicketEndpoint.Map(tickets);
         Tickets.CommentsEndpoints.Map(tickets);
         Tickets.HistoryEndpoint.Map(tickets);
+        Tickets.TicketLinkEndpoints.Map(tickets);
+        Tickets.MergeTicketsEndpoint.Map(tickets);
+        Tickets.SplitTicketEndpoint.Map(tickets);
+        Tickets.BulkTicketsEndpoint.Map(tickets);
+        Tickets.SavedViewEndpoints.Map(secured);
         Attachments.AttachmentEndpoints.Map(tickets, secured);
 
         Processes.ProcessEndpoints.Map(secured);
@@ -34,6 +39,11 @@ public static class ApiEndpoints
         Processes.TaskEndpoints.Map(secured);
         Catalog.CatalogEndpoints.Map(secured);
         Sla.SlaEndpoints.Map(secured, tickets);
+        Portal.PortalEndpoints.Map(tickets);
+        Portal.AnnouncementEndpoints.Map(secured);
+        Notifications.NotificationSetup.MapNotificationEndpoints(secured);
+        Outbox.OutboxAdminEndpoints.Map(secured);
+        Mail.MailAdminEndpoints.Map(secured);
 
         // Unknown API paths answer as problem details too, not as a page.
         api.MapFallback(context => Problems.Write(context, 404, "problem.not_found.title", "problem.not_found.detail"));

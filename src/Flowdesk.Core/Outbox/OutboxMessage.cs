@@ -1,5 +1,10 @@
 namespace Flowdesk.Outbox;
 
+/// <summary>
+/// Pending: waiting for its first delivery (or for a delivery of its kind to be deployed). Failed: an attempt failed
+/// and the next one is scheduled (NextAttemptAt). Sent: delivered. Dead: given up — too many attempts or a
+/// permanent failure; an admin may retry it.
+/// </summary>
 public enum OutboxStatus { Pending = 1, Sent = 2, Failed = 3, Dead = 4 }
 
 /// <summary>
@@ -34,4 +39,11 @@ public sealed class OutboxMessage
     public DateTimeOffset NextAttemptAt { get; private set; }
     public DateTimeOffset? SentAt { get; private set; }
     public string? LastError { get; private set; }
+    /// <summary>The worker's claim on a message it is delivering right now; null when nobody is.</summary>
+    public string? ClaimedBy { get; private set; }
+    /// <summary>Until then no other worker picks the message up; after it (the worker died mid-send) anyone may.</summary>
+    public DateTimeOffset? ClaimedUntil { get; private set; }
+
+    /// <summary>The idempotency key deliveries pass on (e.g. as Message-ID or webhook delivery id) so a target can drop a repeat.</summary>
+    public string IdempotencyKey => Id.ToString("N");
 }

@@ -39,6 +39,29 @@ public abstract class FlowdeskDb(DbContextOptions options) : IdentityDbContext<P
     public DbSet<Calendars.CalendarYear> CalendarYears => Set<Calendars.CalendarYear>();
     public DbSet<Sla.SlaPolicy> SlaPolicies => Set<Sla.SlaPolicy>();
 
+    // ---- Portal: satisfaction surveys, announcements (configured in Portal/PortalModel.cs)
+    public DbSet<Portal.SatisfactionSurvey> SatisfactionSurveys => Set<Portal.SatisfactionSurvey>();
+    public DbSet<Portal.Announcement> Announcements => Set<Portal.Announcement>();
+
+    // ---- console: saved views per person (configured in Tickets/SavedView.cs)
+    public DbSet<SavedView> SavedViews => Set<SavedView>();
+
+    // ---- notifications, chat channels, signing keys (configured in Notifications/NotificationModel.cs)
+    public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
+    public DbSet<Notifications.NotificationTemplate> NotificationTemplates => Set<Notifications.NotificationTemplate>();
+    public DbSet<Notifications.NotificationFanout> NotificationFanouts => Set<Notifications.NotificationFanout>();
+    public DbSet<Notifications.NotificationTemplateError> NotificationTemplateErrors => Set<Notifications.NotificationTemplateError>();
+    public DbSet<Notifications.SigningKey> SigningKeys => Set<Notifications.SigningKey>();
+    public DbSet<Chat.ChatChannel> ChatChannels => Set<Chat.ChatChannel>();
+
+    // ---- jobs: scheduled job rows, SLA sweep records, time-based rule runs (configured in Jobs/, Sla/SlaSweepState.cs, Processes/TimedRules.cs)
+    public DbSet<Jobs.ScheduledJobState> ScheduledJobs => Set<Jobs.ScheduledJobState>();
+    public DbSet<Sla.SlaSweepState> SlaSweepStates => Set<Sla.SlaSweepState>();
+    public DbSet<Processes.TimedRuleRun> TimedRuleRuns => Set<Processes.TimedRuleRun>();
+
+    // ---- email in: fetched messages, their outcome and the quarantine (configured in Mail/InboundMail.cs)
+    public DbSet<Mail.InboundMail> InboundMail => Set<Mail.InboundMail>();
+
     public abstract DatabaseProvider Provider { get; }
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -240,6 +263,22 @@ public abstract class FlowdeskDb(DbContextOptions options) : IdentityDbContext<P
 
         // ---- SLA: business calendars and policies
         Sla.SlaModel.Configure(builder);
+        Portal.PortalModel.Configure(builder);
+
+        // ---- console: saved views
+        SavedViewModel.Configure(builder);
+
+        // ---- notifications and chat channels
+        global::Flowdesk.Notifications.NotificationModel.Configure(builder);
+
+        // ---- jobs, outbox claims, SLA sweep, time-based rules
+        Jobs.JobsModel.Configure(builder);
+        Outbox.OutboxModel.Configure(builder);
+        Sla.SlaSweepModel.Configure(builder);
+        global::Flowdesk.Processes.TimedRulesModel.Configure(builder);
+
+        // ---- email in
+        global::Flowdesk.Mail.MailModel.Configure(builder);
 
         // Keys are GUID v7 made by the application (Ids.New), so a new entity reached through a navigation
         // (a comment added to a ticket) must be inserted, never mistaken for an existing row to update.

@@ -55,7 +55,8 @@ public static class ApprovalEndpoints
         return TypedResults.Ok(await Load(db.Approvals.AsNoTracking().Where(a => a.TicketId == ticket.Id).OrderBy(a => a.StageIndex).ThenBy(a => a.CreatedAt), db, ct));
     }
 
-    static async Task<Results<Ok<ApprovalView>, ProblemHttpResult, ValidationProblem>> Decide(Guid id, ApprovalDecision decision, DecideRequest request,
+    /// <summary>Approve or reject; the portal's approvals page calls this too, so both decide the same way.</summary>
+    internal static async Task<Results<Ok<ApprovalView>, ProblemHttpResult, ValidationProblem>> Decide(Guid id, ApprovalDecision decision, DecideRequest request,
         Caller caller, FlowdeskDb db, TimeProvider clock, IStringLocalizer<Messages> t, CancellationToken ct)
     {
         // Someone else's approval answers exactly like one that does not exist.

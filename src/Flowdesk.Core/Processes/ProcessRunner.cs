@@ -107,7 +107,7 @@ public sealed class ProcessRunner(FlowdeskDb db, DateTimeOffset now, Guid actorI
     async Task AllTasksDoneAsync(Ticket ticket, ProcessDefinition definition, RequesterProfile requester, CancellationToken ct)
     {
         var workflow = ProcessWorkflows.Of(definition, ticket.ProcessVersion);
-        var handled = definition.Rules.Any(r => r.On == "tasks.all_done");
+        var handled = definition.Rules.Any(r => r.On == "tasks.all_done" && r.After is null);
         await FireAsync(ticket, definition, workflow, requester, "tasks.all_done", null, 0, ct);
         // Without a rule of its own, a process whose tasks are all done is resolved.
         if (!handled && !workflow.ResolvedStates.Contains(ticket.Status) && !workflow.ClosedStates.Contains(ticket.Status)
@@ -219,11 +219,30 @@ public sealed class ProcessRunner(FlowdeskDb db, DateTimeOffset now, Guid actorI
         string trigger, string? approvalDecision, int depth, CancellationToken ct)
     {
         if (depth > MaxRuleDepth) return; // rules that trigger each other stop here instead of looping
-        foreach (var rule in definition.Rules.Where(r => r.On == trigger))
+        for (var index = 0; index < definition.Rules.Count; index++)
         {
+            var rule = definition.Rules[index];
+            if (rule.On != trigger) continue;
             if (!Holds(rule.When, ticket, requester, approvalDecision)) continue;
+            // A time-based rule counts from this event; the rules.timed job runs it when it is due (see TimedRules).
+            if (rule.After is not null)
+            {
+                await TimedRules.ScheduleAsync(db, ticket, index, rule, approvalDecision, now, ct);
+                continue;
+            }
             foreach (var action in rule.Do) await ApplyAsync(ticket, definition, workflow, requester, action, depth, ct);
         }
+    }
+
+    /// <summary>A time-based rule came due: its condition is checked again and, when it holds, its actions run. False: it did not hold.</summary>
+    public async Task<bool> FireTimedAsync(Ticket ticket, ProcessDefinition definition, int ruleIndex, RequesterProfile requester,
+        string? approvalDecision, CancellationToken ct)
+    {
+        var rule = definition.Rules[ruleIndex];
+        if (!Holds(rule.When, ticket, requester, approvalDecision)) return false;
+        var workflow = ProcessWorkflows.Of(definition, ticket.ProcessVersion);
+        foreach (var action in rule.Do) await ApplyAsync(ticket, definition, workflow, requester, action, 0, ct);
+        return true;
     }
 
     async Task ApplyAsync(Ticket ticket, ProcessDefinition definition, Workflow workflow, RequesterProfile requester, RuleAction action, int depth, CancellationToken ct)

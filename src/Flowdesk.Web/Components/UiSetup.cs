@@ -49,6 +49,7 @@ public static class UiSetup
 
         app.MapPost("/culture", SwitchLanguage).AllowAnonymous();
         app.MapPost("/signout", SignOut).WithMetadata(new RequireAntiforgeryTokenAttribute()).AllowAnonymous();
+        Portal.PortalWebEndpoints.MapPortal(app);
 
         // Unknown addresses outside the API get the localised not-found page; the API keeps its own 404.
         app.MapFallback(NotFound).AllowAnonymous();

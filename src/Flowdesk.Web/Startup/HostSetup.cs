@@ -31,8 +31,14 @@ public static class HostSetup
 
         services.AddSingleton(TimeProvider.System);
         services.AddFlowdeskDatabase(database);
+        services.AddCallerCache();
         services.AddFlowdeskAttachments(configuration);
+        Flowdesk.Portal.PortalSetup.AddFlowdeskPortal(services, configuration);
+        Flowdesk.Jobs.JobServices.AddFlowdeskJobs(services, configuration);
+        Flowdesk.Notifications.NotificationSetup.AddFlowdeskNotifications(services, configuration);
+        Flowdesk.Mail.MailSetup.AddFlowdeskMail(services, configuration);
         services.Configure<FlowdeskOptions>(configuration.GetSection("Flowdesk"));
+        services.Configure<Tickets.Search.TicketSearchOptions>(configuration.GetSection("Flowdesk:Search"));
         services.AddHttpContextAccessor();
 
         services.AddIdentityCore<Person>(o =>
@@ -174,14 +180,14 @@ public sealed class FlowdeskOptions
     public string? AdminPassword { get; set; }
 }
 
-/// <summary>Loads the signed-in person's access facts once per request for endpoints and pages.</summary>
+/// <summary>The signed-in person's access facts for endpoints and pages, from the caller cache (a few seconds old at most).</summary>
 sealed class CallerMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, FlowdeskDb db)
+    public async Task InvokeAsync(HttpContext context, FlowdeskDb db, CallerCache callers)
     {
         if (context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } id && Guid.TryParse(id, out var personId))
         {
-            var caller = await Caller.LoadAsync(db, personId, context.RequestAborted);
+            var caller = await callers.GetAsync(db, personId, context.RequestAborted);
             if (caller is not null) context.Features.Set(caller);
             else context.User = new ClaimsPrincipal(new ClaimsIdentity());
         }

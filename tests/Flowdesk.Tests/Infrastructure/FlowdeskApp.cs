@@ -54,6 +54,8 @@ public class FlowdeskApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Flowdesk:Demo", "true");
         builder.UseSetting("Flowdesk:DemoTickets", "0");
         builder.UseSetting("Flowdesk:DataPath", dataPath);
+        // Tests drive the job runner and the outbox worker themselves (RunDueOnceAsync with a fake clock).
+        builder.UseSetting("Flowdesk:Jobs:Enabled", "false");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 

@@ -130,6 +130,8 @@ public sealed record ApprovalStage
     public string? When { get; init; }
     /// <summary>Remind pending approvers after this long, e.g. "1d", "4h".</summary>
     public string? RemindAfter { get; init; }
+    /// <summary>Remind again at this interval while the approval is still pending; without it there is one reminder.</summary>
+    public string? RemindEvery { get; init; }
 }
 
 /// <summary>A fulfilment task, created when the approvals have passed. Assigned to a group on any desk.</summary>
@@ -153,6 +155,11 @@ public sealed record RuleDefinition
 {
     /// <summary>created | field_changed:&lt;field&gt; | state_entered:&lt;state&gt; | approval_decided | tasks.all_done</summary>
     public required string On { get; init; }
+    /// <summary>
+    /// A time-based rule: run this long after <see cref="On"/> happened (e.g. "5d"), and only if the ticket is still in
+    /// the state it had then and <see cref="When"/> still holds. Null: run at once.
+    /// </summary>
+    public string? After { get; init; }
     public string? When { get; init; }
     public required IReadOnlyList<RuleAction> Do { get; init; }
 }

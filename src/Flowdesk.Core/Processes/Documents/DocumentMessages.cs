@@ -42,6 +42,7 @@ public static class DocumentMessages
         ["process.bad_audience"] = "'{0}' is not an audience; write everyone, role:<role>, department:<name> or group:<group>.",
         ["process.bad_approver"] = "'{0}' is not an approver; write person:<user>, group:<group>, role:<role>, requester.manager, department.head or cab.",
         ["process.bad_duration"] = "'{0}' is not a duration; write a number and m, h, d or bd, e.g. 4h or 3bd.",
+        ["process.remind_every_without_after"] = "remindEvery repeats a reminder; give remindAfter for the first one too.",
         ["process.bad_trigger"] = "'{0}' is not a trigger; write created, field_changed:<field>, state_entered:<state>, approval_decided or tasks.all_done.",
         ["process.bad_set_target"] = "'{0}' cannot be set; write status, priority, category, service or fields.<id>.",
         ["process.set_value_text"] = "{0} is set to a text value.",

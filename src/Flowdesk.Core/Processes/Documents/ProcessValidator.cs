@@ -191,6 +191,8 @@ public static partial class ProcessValidator
                 }
                 ConditionAt($"{path}/when", stage.When);
                 Duration($"{path}/remindAfter", stage.RemindAfter);
+                Duration($"{path}/remindEvery", stage.RemindEvery);
+                if (stage.RemindEvery is not null && stage.RemindAfter is null) Add($"{path}/remindEvery", "process.remind_every_without_after");
             }
         }
 
@@ -282,6 +284,7 @@ public static partial class ProcessValidator
                 var rule = definition.Rules[i];
                 var path = $"/rules/{i}";
                 Trigger($"{path}/on", rule.On);
+                Duration($"{path}/after", rule.After);
                 ConditionAt($"{path}/when", rule.When);
                 if (rule.Do.Count == 0) Add($"{path}/do", "process.rule_no_actions");
                 for (var j = 0; j < rule.Do.Count; j++) Action($"{path}/do/{j}", rule.Do[j]);

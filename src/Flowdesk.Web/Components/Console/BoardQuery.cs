@@ -1,4 +1,5 @@
 using System.Globalization;
+using Flowdesk.Localization;
 using Flowdesk.Persistence;
 using Flowdesk.Processes;
 using Flowdesk.Security;
@@ -8,24 +9,35 @@ using Microsoft.EntityFrameworkCore;
 namespace Flowdesk.Web.Components.Console;
 
 public sealed record BoardCard(Guid Id, string Number, string Subject, Priority Priority, string Status, int Version,
-    string? Assignee, IReadOnlyList<string> Targets);
+    string? Assignee, string Process, IReadOnlyList<string> Targets);
 
-public sealed record BoardColumn(string State, int Count, int? WipLimit, IReadOnlyList<BoardCard> Cards)
+public sealed record BoardColumn(string State, string Name, int Count, int? WipLimit, IReadOnlyList<BoardCard> Cards)
 {
     public bool OverLimit => WipLimit is { } limit && Count > limit;
+    public int Hidden => Count - Cards.Count;
 }
 
-public sealed record BoardFilter(string? DeskKey, Priority? Priority, string? Assignee, IReadOnlyDictionary<string, int> Wip);
+/// <summary>What the board shows. <see cref="Shown"/> is how many cards each column renders (more after "show more").</summary>
+public sealed record BoardFilter(string? DeskKey, Priority? Priority, string? Assignee, IReadOnlyDictionary<string, int> Wip,
+    string? ProcessKey = null, IReadOnlyDictionary<string, int>? Shown = null);
 
-public sealed record BoardView(DeskOption? Desk, IReadOnlyList<DeskOption> Desks, IReadOnlyList<BoardColumn> Columns);
+public sealed record ProcessOption(string Key, string Name);
 
-/// <summary>A desk's tickets as a Kanban: one column per state of the built-in workflows, through Access.VisibleTo.</summary>
+public sealed record BoardView(DeskOption? Desk, IReadOnlyList<DeskOption> Desks, IReadOnlyList<BoardColumn> Columns,
+    IReadOnlyList<ProcessOption>? Processes = null);
+
+/// <summary>
+/// A desk's tickets as a Kanban, through Access.VisibleTo. The columns are the states of the process versions the
+/// tickets on the board are pinned to (merged in their own order), and each card's moves come from its own pinned
+/// version — a v1 ticket and a v2 ticket of the same process may offer different moves.
+/// </summary>
 public static class BoardQuery
 {
-    /// <summary>Cards shown per column (the count is always the full one); closed columns grow without bound.</summary>
-    public const int CardsPerColumn = 200;
+    /// <summary>Cards a column renders at first and per "show more"; the count is always the full one.</summary>
+    public const int CardsPerColumn = 40;
+    public const int MaxCardsPerColumn = 1000;
 
-    /// <summary>The built-in states, with the approval states that process tickets pass through after "new".</summary>
+    /// <summary>The built-in states, with the approval states that process tickets pass through after "new": an empty board's columns.</summary>
     public static readonly IReadOnlyList<string> States =
         [TicketStates.New, ProcessWorkflows.AwaitingApproval, .. BuiltInWorkflows.Incident.States.Union(BuiltInWorkflows.Request.States).Skip(1), ProcessWorkflows.Rejected];
 
@@ -34,8 +46,14 @@ public static class BoardQuery
         var desks = await ConsoleDesks.ForAsync(db, caller, ct);
         var desk = filter.DeskKey is null ? desks.FirstOrDefault() : desks.FirstOrDefault(d => d.Key == filter.DeskKey);
         if (desk is null) return new BoardView(null, desks, []);
+        var language = CurrentLanguage.Get();
 
-        var query = db.Tickets.VisibleTo(caller).AsNoTracking().Where(t => t.DeskId == desk.Id);
+        var onDesk = db.Tickets.VisibleTo(caller).AsNoTracking().Where(t => t.DeskId == desk.Id);
+        var processKeys = await onDesk.Select(t => t.ProcessKey).Distinct().ToListAsync(ct);
+        var processes = await ProcessNamesAsync(db, processKeys, language, ct);
+
+        var query = onDesk;
+        if (filter.ProcessKey is { } processKey) query = query.Where(t => t.ProcessKey == processKey);
         if (filter.Priority is { } priority) query = query.Where(t => t.Priority == priority);
         query = filter.Assignee switch
         {
@@ -44,30 +62,91 @@ public static class BoardQuery
             _ => query,
         };
 
+        // One workflow per pinned version on the board; the columns are their states in order.
+        var pins = await query.Select(t => new { t.ProcessKey, t.ProcessVersion }).Distinct().ToListAsync(ct);
+        Dictionary<(string, int), Workflow> workflows = [];
+        foreach (var pin in pins.OrderBy(p => p.ProcessKey, StringComparer.Ordinal).ThenByDescending(p => p.ProcessVersion))
+            workflows[(pin.ProcessKey, pin.ProcessVersion)] = await ProcessWorkflows.ForAsync(db, pin.ProcessKey, pin.ProcessVersion, ct);
+        if (filter.ProcessKey is { } only && workflows.Count == 0
+            && await db.Processes.AsNoTracking().Where(p => p.Key == only).Select(p => p.PublishedVersion).SingleOrDefaultAsync(ct) is { } published)
+            workflows[(only, published)] = await ProcessWorkflows.ForAsync(db, only, published, ct);
+
         var counts = await query.GroupBy(t => t.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Status, g => g.Count, ct);
+        var states = workflows.Count == 0 ? [.. States] : MergeStates(workflows.Values.Select(w => w.States));
+        states.AddRange(counts.Keys.Where(s => !states.Contains(s)).Order(StringComparer.Ordinal)); // a state no version names any more
+        var names = await StateNamesAsync(db, workflows.Keys, language, ct);
+
         // Same rule as TicketViews.Actor: staff of the desk move as staff, a requester only their own tickets.
         var staff = caller.MayWorkOn(desk.Id);
         List<BoardColumn> columns = [];
-        foreach (var state in States)
+        foreach (var state in states)
         {
             var count = counts.GetValueOrDefault(state);
+            var take = Math.Clamp(filter.Shown?.GetValueOrDefault(state) is > 0 and var shown ? shown : CardsPerColumn, 1, MaxCardsPerColumn);
             var cards = count == 0 ? [] : await query.Where(t => t.Status == state)
-                .OrderBy(t => t.Priority).ThenBy(t => t.ResolutionDue == null).ThenBy(t => t.ResolutionDue).ThenBy(t => t.CreatedAt)
-                .Take(CardsPerColumn)
-                .Select(t => new { t.Id, t.Number, t.Subject, t.Priority, t.Status, t.Version, t.ProcessKey, t.RequesterId, Assignee = t.Assignee!.DisplayName })
+                .OrderBy(t => t.Priority).ThenBy(t => t.ResolutionDue == null).ThenBy(t => t.ResolutionDue).ThenBy(t => t.CreatedAt).ThenBy(t => t.Number)
+                .Take(take)
+                .Select(t => new { t.Id, t.Number, t.Subject, t.Priority, t.Status, t.Version, t.ProcessKey, t.ProcessVersion, t.RequesterId, Assignee = t.Assignee!.DisplayName })
                 .ToListAsync(ct);
-            columns.Add(new BoardColumn(state, count, filter.Wip.TryGetValue(state, out var limit) ? limit : null,
+            columns.Add(new BoardColumn(state, names.GetValueOrDefault(state) ?? "", count, filter.Wip.TryGetValue(state, out var limit) ? limit : null,
                 cards.Select(c =>
                 {
                     TransitionActor? actor = staff ? TransitionActor.Staff : c.RequesterId == caller.PersonId ? TransitionActor.Requester : null;
-                    var targets = actor is { } who ? BuiltInWorkflows.For(c.ProcessKey).NextStates(c.Status, who).ToList() : [];
-                    return new BoardCard(c.Id, c.Number, c.Subject, c.Priority, c.Status, c.Version, c.Assignee, targets);
+                    var workflow = workflows.TryGetValue((c.ProcessKey, c.ProcessVersion), out var w) ? w : BuiltInWorkflows.For(c.ProcessKey);
+                    var targets = actor is { } who ? workflow.NextStates(c.Status, who).ToList() : [];
+                    return new BoardCard(c.Id, c.Number, c.Subject, c.Priority, c.Status, c.Version, c.Assignee,
+                        processes.GetValueOrDefault(c.ProcessKey) ?? c.ProcessKey, targets);
                 }).ToList()));
         }
-        return new BoardView(desk, desks, columns);
+        return new BoardView(desk, desks, columns,
+            processes.Select(p => new ProcessOption(p.Key, p.Value)).OrderBy(p => p.Name, StringComparer.CurrentCulture).ToList());
     }
 
-    /// <summary>WIP limits from the address: <c>wip=in_progress:5,new:20</c>; unknown states and bad numbers are ignored.</summary>
+    /// <summary>
+    /// Several state lists in one order: each state goes right after the state it follows in its own list, so a
+    /// process's extra states (awaiting_approval after new) land where that process has them.
+    /// </summary>
+    public static List<string> MergeStates(IEnumerable<IReadOnlyList<string>> lists)
+    {
+        List<string> merged = [];
+        foreach (var list in lists)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (merged.Contains(list[i])) continue;
+                var after = i == 0 ? -1 : merged.IndexOf(list[i - 1]);
+                if (i == 0) merged.Insert(0, list[i]);
+                else if (after >= 0) merged.Insert(after + 1, list[i]);
+                else merged.Add(list[i]);
+            }
+        }
+        return merged;
+    }
+
+    /// <summary>Display names of states that a pinned definition names itself; built-in states use the UI's texts.</summary>
+    static async Task<Dictionary<string, string>> StateNamesAsync(FlowdeskDb db, IEnumerable<(string Key, int Version)> pins, string language, CancellationToken ct)
+    {
+        Dictionary<string, string> names = new(StringComparer.Ordinal);
+        foreach (var (key, version) in pins)
+            if (await ProcessLibrary.DefinitionAsync(db, key, version, ct) is { } definition)
+                foreach (var state in definition.States)
+                    if (state.Name is { } name) names.TryAdd(state.Id, name.For(language));
+        return names;
+    }
+
+    static async Task<Dictionary<string, string>> ProcessNamesAsync(FlowdeskDb db, List<string> keys, string language, CancellationToken ct)
+    {
+        Dictionary<string, string> names = new(StringComparer.Ordinal);
+        var published = await db.Processes.AsNoTracking().Where(p => keys.Contains(p.Key) && p.PublishedVersion != null)
+            .Select(p => new { p.Key, Version = p.PublishedVersion!.Value }).ToListAsync(ct);
+        foreach (var p in published)
+            if (await ProcessLibrary.DefinitionAsync(db, p.Key, p.Version, ct) is { } definition)
+                names[p.Key] = definition.Name.For(language);
+        foreach (var key in keys) names.TryAdd(key, key);
+        return names;
+    }
+
+    /// <summary>WIP limits from the address: <c>wip=in_progress:5,new:20</c>; bad state names and numbers are ignored.</summary>
     public static Dictionary<string, int> ParseWip(string? text)
     {
         Dictionary<string, int> limits = new(StringComparer.Ordinal);
@@ -75,10 +154,15 @@ public static class BoardQuery
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var pair = part.Split(':', 2, StringSplitOptions.TrimEntries);
-            if (pair.Length == 2 && States.Contains(pair[0])
+            if (pair.Length == 2 && IsStateName(pair[0])
                 && int.TryParse(pair[1], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is > 0 and <= 10_000)
                 limits[pair[0]] = limit;
         }
         return limits;
     }
+
+    public static string FormatWip(IReadOnlyDictionary<string, int> limits) =>
+        string.Join(',', limits.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}:{l.Value.ToString(CultureInfo.InvariantCulture)}"));
+
+    static bool IsStateName(string text) => text.Length is > 0 and <= 50 && text.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
 }

@@ -13,9 +13,17 @@ export function init(board, dotnet) {
         over = column;
         over?.classList.add("fd-column-over");
     };
+    // While a card is dragged, the columns its process allows are marked (the server still decides on the drop).
+    const hint = (card) => {
+        const targets = new Set((card?.dataset.targets ?? "").split(" ").filter(Boolean));
+        for (const column of board.querySelectorAll(".fd-column")) {
+            column.classList.toggle("fd-column-allowed", card !== null && targets.has(column.dataset.state));
+        }
+    };
     const end = () => {
         dragged?.classList.remove("fd-card-dragging");
         dragged = null;
+        hint(null);
         mark(null);
     };
 
@@ -26,6 +34,7 @@ export function init(board, dotnet) {
         event.dataTransfer.effectAllowed = "move";
         event.dataTransfer.setData("text/plain", card.dataset.number ?? "");
         card.classList.add("fd-card-dragging");
+        hint(card);
     };
     const onDragOver = (event) => {
         const column = columnOf(event);

@@ -227,6 +227,79 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     b.ToTable("calendar_years", (string)null);
                 });
 
+            modelBuilder.Entity("Flowdesk.Chat.ChatChannel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("DeskId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("desk_id");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Events")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("events");
+
+                    b.Property<Guid?>("GroupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("group_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Secret")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("secret");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WebhookUrl")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("webhook_url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chat_channels");
+
+                    b.HasIndex("DeskId")
+                        .HasDatabaseName("ix_chat_channels_desk_id");
+
+                    b.HasIndex("GroupId")
+                        .HasDatabaseName("ix_chat_channels_group_id");
+
+                    b.ToTable("chat_channels", (string)null);
+                });
+
             modelBuilder.Entity("Flowdesk.Desks.Desk", b =>
                 {
                     b.Property<Guid>("Id")
@@ -377,6 +450,372 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     b.ToTable("group_members", (string)null);
                 });
 
+            modelBuilder.Entity("Flowdesk.Jobs.ScheduledJobState", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("FailureCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("failure_count");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LastFinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_finished_at");
+
+                    b.Property<DateTimeOffset?>("LastStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_started_at");
+
+                    b.Property<bool?>("LastSucceeded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("last_succeeded");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTimeOffset>("NextDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_due_at");
+
+                    b.Property<int>("RunCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("run_count");
+
+                    b.HasKey("Name")
+                        .HasName("pk_scheduled_jobs");
+
+                    b.ToTable("scheduled_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Mail.InboundMail", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("CommentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("comment_id");
+
+                    b.Property<Guid>("DeskId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("desk_id");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("FromAddress")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("from_address");
+
+                    b.Property<string>("FromName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("from_name");
+
+                    b.Property<string>("Html")
+                        .HasMaxLength(200000)
+                        .HasColumnType("character varying(200000)")
+                        .HasColumnName("html");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Mailbox")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("mailbox");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("RawSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("raw_sha256");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("subject");
+
+                    b.Property<Guid?>("TicketId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ticket_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_inbound_mail");
+
+                    b.HasIndex("CommentId")
+                        .HasDatabaseName("ix_inbound_mail_comment_id");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_inbound_mail_message_id");
+
+                    b.HasIndex("TicketId")
+                        .HasDatabaseName("ix_inbound_mail_ticket_id");
+
+                    b.HasIndex("DeskId", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_inbound_mail_desk_id_key");
+
+                    b.HasIndex("Outcome", "ReceivedAt")
+                        .HasDatabaseName("ix_inbound_mail_outcome_received_at");
+
+                    b.ToTable("inbound_mail", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("event");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("link");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.Property<Guid>("RecipientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recipient_id");
+
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_id");
+
+                    b.Property<Guid?>("TicketId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ticket_id");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("TicketId")
+                        .HasDatabaseName("ix_notifications_ticket_id");
+
+                    b.HasIndex("RecipientId", "CreatedAt")
+                        .HasDatabaseName("ix_notifications_recipient_id_created_at");
+
+                    b.HasIndex("RecipientId", "ReadAt")
+                        .HasDatabaseName("ix_notifications_recipient_id_read_at");
+
+                    b.HasIndex("SourceId", "RecipientId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notifications_source_id_recipient_id");
+
+                    b.ToTable("notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Notifications.NotificationFanout", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("event");
+
+                    b.Property<int>("Recipients")
+                        .HasColumnType("integer")
+                        .HasColumnName("recipients");
+
+                    b.HasKey("MessageId")
+                        .HasName("pk_notification_fanouts");
+
+                    b.ToTable("notification_fanouts", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Notifications.NotificationTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("event");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("UpdatedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_templates");
+
+                    b.HasIndex("Event", "Language")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notification_templates_event_language");
+
+                    b.ToTable("notification_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Notifications.NotificationTemplateError", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("event");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("message");
+
+                    b.Property<Guid?>("TicketId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ticket_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_template_errors");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_notification_template_errors_at");
+
+                    b.ToTable("notification_template_errors", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Notifications.SigningKey", b =>
+                {
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("purpose");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("Key")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("key");
+
+                    b.HasKey("Purpose")
+                        .HasName("pk_signing_keys");
+
+                    b.ToTable("signing_keys", (string)null);
+                });
+
             modelBuilder.Entity("Flowdesk.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -386,6 +825,15 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -565,6 +1013,115 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("people", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Portal.Announcement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BodyEn")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("body_en");
+
+                    b.Property<string>("BodyZh")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("body_zh");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_id");
+
+                    b.Property<DateTimeOffset?>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("level");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("TitleEn")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title_en");
+
+                    b.Property<string>("TitleZh")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title_zh");
+
+                    b.HasKey("Id")
+                        .HasName("pk_announcements");
+
+                    b.HasIndex("CreatedById")
+                        .HasDatabaseName("ix_announcements_created_by_id");
+
+                    b.HasIndex("StartsAt")
+                        .HasDatabaseName("ix_announcements_starts_at");
+
+                    b.ToTable("announcements", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Portal.SatisfactionSurvey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("comment");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<int>("Rating")
+                        .HasColumnType("integer")
+                        .HasColumnName("rating");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ticket_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_satisfaction_surveys");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_satisfaction_surveys_created_at");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_satisfaction_surveys_person_id");
+
+                    b.HasIndex("TicketId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_satisfaction_surveys_ticket_id");
+
+                    b.ToTable("satisfaction_surveys", (string)null);
                 });
 
             modelBuilder.Entity("Flowdesk.Processes.Approval", b =>
@@ -845,6 +1402,80 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     b.ToTable("process_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Flowdesk.Processes.TimedRuleRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Anchor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("anchor");
+
+                    b.Property<string>("AnchorStatus")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("anchor_status");
+
+                    b.Property<DateTimeOffset>("AnchoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("anchored_at");
+
+                    b.Property<string>("ApprovalDecision")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("approval_decision");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("ProcessKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("process_key");
+
+                    b.Property<int>("ProcessVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("process_version");
+
+                    b.Property<int>("RuleIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("rule_index");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ticket_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_timed_rule_runs");
+
+                    b.HasIndex("Status", "DueAt")
+                        .HasDatabaseName("ix_timed_rule_runs_status_due_at");
+
+                    b.HasIndex("TicketId", "RuleIndex")
+                        .HasDatabaseName("ix_timed_rule_runs_ticket_id_rule_index");
+
+                    b.ToTable("timed_rule_runs", (string)null);
+                });
+
             modelBuilder.Entity("Flowdesk.Security.AccessToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -974,6 +1605,43 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     b.ToTable("sla_policies", (string)null);
                 });
 
+            modelBuilder.Entity("Flowdesk.Sla.SlaSweepState", b =>
+                {
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ticket_id");
+
+                    b.Property<DateTimeOffset>("CheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("checked_at");
+
+                    b.Property<string>("Fired")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("fired");
+
+                    b.Property<DateTimeOffset?>("FirstResponseDue")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_response_due");
+
+                    b.Property<DateTimeOffset?>("NextCheckAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_check_at");
+
+                    b.Property<DateTimeOffset?>("ResolutionDue")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolution_due");
+
+                    b.HasKey("TicketId")
+                        .HasName("pk_sla_sweep_states");
+
+                    b.HasIndex("NextCheckAt")
+                        .HasDatabaseName("ix_sla_sweep_states_next_check_at");
+
+                    b.ToTable("sla_sweep_states", (string)null);
+                });
+
             modelBuilder.Entity("Flowdesk.Tickets.Comment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1012,6 +1680,63 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_comments_ticket_id_created_at");
 
                     b.ToTable("comments", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Tickets.SavedView", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Columns")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("columns");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Filters")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("filters");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Sort")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("sort");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_saved_views");
+
+                    b.HasIndex("PersonId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_saved_views_person_id_name");
+
+                    b.ToTable("saved_views", (string)null);
                 });
 
             modelBuilder.Entity("Flowdesk.Tickets.Ticket", b =>
@@ -1451,6 +2176,21 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasConstraintName("fk_calendar_years_business_calendars_calendar_id");
                 });
 
+            modelBuilder.Entity("Flowdesk.Chat.ChatChannel", b =>
+                {
+                    b.HasOne("Flowdesk.Desks.Desk", null)
+                        .WithMany()
+                        .HasForeignKey("DeskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_chat_channels_desks_desk_id");
+
+                    b.HasOne("Flowdesk.Desks.Group", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_chat_channels_groups_group_id");
+                });
+
             modelBuilder.Entity("Flowdesk.Desks.DeskMember", b =>
                 {
                     b.HasOne("Flowdesk.Desks.Desk", null)
@@ -1497,6 +2237,44 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasConstraintName("fk_group_members_people_person_id");
                 });
 
+            modelBuilder.Entity("Flowdesk.Mail.InboundMail", b =>
+                {
+                    b.HasOne("Flowdesk.Tickets.Comment", null)
+                        .WithMany()
+                        .HasForeignKey("CommentId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_inbound_mail_comments_comment_id");
+
+                    b.HasOne("Flowdesk.Desks.Desk", null)
+                        .WithMany()
+                        .HasForeignKey("DeskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_inbound_mail_desks_desk_id");
+
+                    b.HasOne("Flowdesk.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_inbound_mail_tickets_ticket_id");
+                });
+
+            modelBuilder.Entity("Flowdesk.Notifications.Notification", b =>
+                {
+                    b.HasOne("Flowdesk.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notifications_people_recipient_id");
+
+                    b.HasOne("Flowdesk.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notifications_tickets_ticket_id");
+                });
+
             modelBuilder.Entity("Flowdesk.People.Person", b =>
                 {
                     b.HasOne("Flowdesk.People.Person", null)
@@ -1504,6 +2282,33 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasForeignKey("ManagerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_people_people_manager_id");
+                });
+
+            modelBuilder.Entity("Flowdesk.Portal.Announcement", b =>
+                {
+                    b.HasOne("Flowdesk.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_announcements_people_created_by_id");
+                });
+
+            modelBuilder.Entity("Flowdesk.Portal.SatisfactionSurvey", b =>
+                {
+                    b.HasOne("Flowdesk.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_satisfaction_surveys_people_person_id");
+
+                    b.HasOne("Flowdesk.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_satisfaction_surveys_tickets_ticket_id");
                 });
 
             modelBuilder.Entity("Flowdesk.Processes.Approval", b =>
@@ -1590,6 +2395,16 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasConstraintName("fk_process_versions_processes_process_id");
                 });
 
+            modelBuilder.Entity("Flowdesk.Processes.TimedRuleRun", b =>
+                {
+                    b.HasOne("Flowdesk.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_timed_rule_runs_tickets_ticket_id");
+                });
+
             modelBuilder.Entity("Flowdesk.Security.AccessToken", b =>
                 {
                     b.HasOne("Flowdesk.People.Person", null)
@@ -1619,6 +2434,16 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     b.Navigation("Calendar");
                 });
 
+            modelBuilder.Entity("Flowdesk.Sla.SlaSweepState", b =>
+                {
+                    b.HasOne("Flowdesk.Tickets.Ticket", null)
+                        .WithOne()
+                        .HasForeignKey("Flowdesk.Sla.SlaSweepState", "TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sla_sweep_states_tickets_ticket_id");
+                });
+
             modelBuilder.Entity("Flowdesk.Tickets.Comment", b =>
                 {
                     b.HasOne("Flowdesk.People.Person", "Author")
@@ -1636,6 +2461,16 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasConstraintName("fk_comments_tickets_ticket_id");
 
                     b.Navigation("Author");
+                });
+
+            modelBuilder.Entity("Flowdesk.Tickets.SavedView", b =>
+                {
+                    b.HasOne("Flowdesk.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_saved_views_people_person_id");
                 });
 
             modelBuilder.Entity("Flowdesk.Tickets.Ticket", b =>

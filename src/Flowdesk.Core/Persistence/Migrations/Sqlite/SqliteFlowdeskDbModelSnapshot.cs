@@ -222,6 +222,79 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                     b.ToTable("calendar_years", (string)null);
                 });
 
+            modelBuilder.Entity("Flowdesk.Chat.ChatChannel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("DeskId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("desk_id");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Events")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("events");
+
+                    b.Property<Guid?>("GroupId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("group_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Secret")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("secret");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WebhookUrl")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chat_channels");
+
+                    b.HasIndex("DeskId")
+                        .HasDatabaseName("ix_chat_channels_desk_id");
+
+                    b.HasIndex("GroupId")
+                        .HasDatabaseName("ix_chat_channels_group_id");
+
+                    b.ToTable("chat_channels", (string)null);
+                });
+
             modelBuilder.Entity("Flowdesk.Desks.Desk", b =>
                 {
                     b.Property<Guid>("Id")
@@ -372,6 +445,372 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                     b.ToTable("group_members", (string)null);
                 });
 
+            modelBuilder.Entity("Flowdesk.Jobs.ScheduledJobState", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("FailureCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failure_count");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LastFinishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_finished_at");
+
+                    b.Property<long?>("LastStartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_started_at");
+
+                    b.Property<bool?>("LastSucceeded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_succeeded");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long>("NextDueAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_due_at");
+
+                    b.Property<int>("RunCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("run_count");
+
+                    b.HasKey("Name")
+                        .HasName("pk_scheduled_jobs");
+
+                    b.ToTable("scheduled_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Mail.InboundMail", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("CommentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("comment_id");
+
+                    b.Property<Guid>("DeskId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("desk_id");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("FromAddress")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_address");
+
+                    b.Property<string>("FromName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_name");
+
+                    b.Property<string>("Html")
+                        .HasMaxLength(200000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("html");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Mailbox")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mailbox");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(250)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("RawSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raw_sha256");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_at");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<Guid?>("TicketId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ticket_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_inbound_mail");
+
+                    b.HasIndex("CommentId")
+                        .HasDatabaseName("ix_inbound_mail_comment_id");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_inbound_mail_message_id");
+
+                    b.HasIndex("TicketId")
+                        .HasDatabaseName("ix_inbound_mail_ticket_id");
+
+                    b.HasIndex("DeskId", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_inbound_mail_desk_id_key");
+
+                    b.HasIndex("Outcome", "ReceivedAt")
+                        .HasDatabaseName("ix_inbound_mail_outcome_received_at");
+
+                    b.ToTable("inbound_mail", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("link");
+
+                    b.Property<long?>("ReadAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("read_at");
+
+                    b.Property<Guid>("RecipientId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient_id");
+
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<Guid?>("TicketId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ticket_id");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("TicketId")
+                        .HasDatabaseName("ix_notifications_ticket_id");
+
+                    b.HasIndex("RecipientId", "CreatedAt")
+                        .HasDatabaseName("ix_notifications_recipient_id_created_at");
+
+                    b.HasIndex("RecipientId", "ReadAt")
+                        .HasDatabaseName("ix_notifications_recipient_id_read_at");
+
+                    b.HasIndex("SourceId", "RecipientId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notifications_source_id_recipient_id");
+
+                    b.ToTable("notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Notifications.NotificationFanout", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event");
+
+                    b.Property<int>("Recipients")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recipients");
+
+                    b.HasKey("MessageId")
+                        .HasName("pk_notification_fanouts");
+
+                    b.ToTable("notification_fanouts", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Notifications.NotificationTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("UpdatedById")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_templates");
+
+                    b.HasIndex("Event", "Language")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notification_templates_event_language");
+
+                    b.ToTable("notification_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Notifications.NotificationTemplateError", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<Guid?>("TicketId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ticket_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_template_errors");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_notification_template_errors_at");
+
+                    b.ToTable("notification_template_errors", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Notifications.SigningKey", b =>
+                {
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purpose");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("Key")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("key");
+
+                    b.HasKey("Purpose")
+                        .HasName("pk_signing_keys");
+
+                    b.ToTable("signing_keys", (string)null);
+                });
+
             modelBuilder.Entity("Flowdesk.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -381,6 +820,15 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER")
                         .HasColumnName("attempts");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("claimed_until");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
@@ -560,6 +1008,115 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("people", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Portal.Announcement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BodyEn")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body_en");
+
+                    b.Property<string>("BodyZh")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body_zh");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedById")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by_id");
+
+                    b.Property<long?>("EndsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("level");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("TitleEn")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title_en");
+
+                    b.Property<string>("TitleZh")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title_zh");
+
+                    b.HasKey("Id")
+                        .HasName("pk_announcements");
+
+                    b.HasIndex("CreatedById")
+                        .HasDatabaseName("ix_announcements_created_by_id");
+
+                    b.HasIndex("StartsAt")
+                        .HasDatabaseName("ix_announcements_starts_at");
+
+                    b.ToTable("announcements", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Portal.SatisfactionSurvey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("comment");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<int>("Rating")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rating");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ticket_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_satisfaction_surveys");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_satisfaction_surveys_created_at");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_satisfaction_surveys_person_id");
+
+                    b.HasIndex("TicketId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_satisfaction_surveys_ticket_id");
+
+                    b.ToTable("satisfaction_surveys", (string)null);
                 });
 
             modelBuilder.Entity("Flowdesk.Processes.Approval", b =>
@@ -840,6 +1397,80 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                     b.ToTable("process_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Flowdesk.Processes.TimedRuleRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Anchor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("anchor");
+
+                    b.Property<string>("AnchorStatus")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("anchor_status");
+
+                    b.Property<long>("AnchoredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("anchored_at");
+
+                    b.Property<string>("ApprovalDecision")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approval_decision");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("due_at");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("ProcessKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("process_key");
+
+                    b.Property<int>("ProcessVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("process_version");
+
+                    b.Property<int>("RuleIndex")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rule_index");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ticket_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_timed_rule_runs");
+
+                    b.HasIndex("Status", "DueAt")
+                        .HasDatabaseName("ix_timed_rule_runs_status_due_at");
+
+                    b.HasIndex("TicketId", "RuleIndex")
+                        .HasDatabaseName("ix_timed_rule_runs_ticket_id_rule_index");
+
+                    b.ToTable("timed_rule_runs", (string)null);
+                });
+
             modelBuilder.Entity("Flowdesk.Security.AccessToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -969,6 +1600,43 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                     b.ToTable("sla_policies", (string)null);
                 });
 
+            modelBuilder.Entity("Flowdesk.Sla.SlaSweepState", b =>
+                {
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ticket_id");
+
+                    b.Property<long>("CheckedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("checked_at");
+
+                    b.Property<string>("Fired")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fired");
+
+                    b.Property<long?>("FirstResponseDue")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_response_due");
+
+                    b.Property<long?>("NextCheckAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_check_at");
+
+                    b.Property<long?>("ResolutionDue")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolution_due");
+
+                    b.HasKey("TicketId")
+                        .HasName("pk_sla_sweep_states");
+
+                    b.HasIndex("NextCheckAt")
+                        .HasDatabaseName("ix_sla_sweep_states_next_check_at");
+
+                    b.ToTable("sla_sweep_states", (string)null);
+                });
+
             modelBuilder.Entity("Flowdesk.Tickets.Comment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1007,6 +1675,63 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_comments_ticket_id_created_at");
 
                     b.ToTable("comments", (string)null);
+                });
+
+            modelBuilder.Entity("Flowdesk.Tickets.SavedView", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Columns")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("columns");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Filters")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filters");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Sort")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sort");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_saved_views");
+
+                    b.HasIndex("PersonId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_saved_views_person_id_name");
+
+                    b.ToTable("saved_views", (string)null);
                 });
 
             modelBuilder.Entity("Flowdesk.Tickets.Ticket", b =>
@@ -1442,6 +2167,21 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasConstraintName("fk_calendar_years_business_calendars_calendar_id");
                 });
 
+            modelBuilder.Entity("Flowdesk.Chat.ChatChannel", b =>
+                {
+                    b.HasOne("Flowdesk.Desks.Desk", null)
+                        .WithMany()
+                        .HasForeignKey("DeskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_chat_channels_desks_desk_id");
+
+                    b.HasOne("Flowdesk.Desks.Group", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_chat_channels_groups_group_id");
+                });
+
             modelBuilder.Entity("Flowdesk.Desks.DeskMember", b =>
                 {
                     b.HasOne("Flowdesk.Desks.Desk", null)
@@ -1488,6 +2228,44 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasConstraintName("fk_group_members_people_person_id");
                 });
 
+            modelBuilder.Entity("Flowdesk.Mail.InboundMail", b =>
+                {
+                    b.HasOne("Flowdesk.Tickets.Comment", null)
+                        .WithMany()
+                        .HasForeignKey("CommentId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_inbound_mail_comments_comment_id");
+
+                    b.HasOne("Flowdesk.Desks.Desk", null)
+                        .WithMany()
+                        .HasForeignKey("DeskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_inbound_mail_desks_desk_id");
+
+                    b.HasOne("Flowdesk.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_inbound_mail_tickets_ticket_id");
+                });
+
+            modelBuilder.Entity("Flowdesk.Notifications.Notification", b =>
+                {
+                    b.HasOne("Flowdesk.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("RecipientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notifications_people_recipient_id");
+
+                    b.HasOne("Flowdesk.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notifications_tickets_ticket_id");
+                });
+
             modelBuilder.Entity("Flowdesk.People.Person", b =>
                 {
                     b.HasOne("Flowdesk.People.Person", null)
@@ -1495,6 +2273,33 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasForeignKey("ManagerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_people_people_manager_id");
+                });
+
+            modelBuilder.Entity("Flowdesk.Portal.Announcement", b =>
+                {
+                    b.HasOne("Flowdesk.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_announcements_people_created_by_id");
+                });
+
+            modelBuilder.Entity("Flowdesk.Portal.SatisfactionSurvey", b =>
+                {
+                    b.HasOne("Flowdesk.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_satisfaction_surveys_people_person_id");
+
+                    b.HasOne("Flowdesk.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_satisfaction_surveys_tickets_ticket_id");
                 });
 
             modelBuilder.Entity("Flowdesk.Processes.Approval", b =>
@@ -1581,6 +2386,16 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasConstraintName("fk_process_versions_processes_process_id");
                 });
 
+            modelBuilder.Entity("Flowdesk.Processes.TimedRuleRun", b =>
+                {
+                    b.HasOne("Flowdesk.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_timed_rule_runs_tickets_ticket_id");
+                });
+
             modelBuilder.Entity("Flowdesk.Security.AccessToken", b =>
                 {
                     b.HasOne("Flowdesk.People.Person", null)
@@ -1610,6 +2425,16 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                     b.Navigation("Calendar");
                 });
 
+            modelBuilder.Entity("Flowdesk.Sla.SlaSweepState", b =>
+                {
+                    b.HasOne("Flowdesk.Tickets.Ticket", null)
+                        .WithOne()
+                        .HasForeignKey("Flowdesk.Sla.SlaSweepState", "TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sla_sweep_states_tickets_ticket_id");
+                });
+
             modelBuilder.Entity("Flowdesk.Tickets.Comment", b =>
                 {
                     b.HasOne("Flowdesk.People.Person", "Author")
@@ -1627,6 +2452,16 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasConstraintName("fk_comments_tickets_ticket_id");
 
                     b.Navigation("Author");
+                });
+
+            modelBuilder.Entity("Flowdesk.Tickets.SavedView", b =>
+                {
+                    b.HasOne("Flowdesk.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_saved_views_people_person_id");
                 });
 
             modelBuilder.Entity("Flowdesk.Tickets.Ticket", b =>

@@ -1,0 +1,75 @@
+using Flowdesk.Api;
+using Flowdesk.Localization;
+using Flowdesk.Persistence;
+using Flowdesk.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace Flowdesk.Notifications;
+
+public sealed record NotificationView(Guid Id, string Event, Guid? TicketId, string Title, string Body, string? Link, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt);
+
+public sealed record NotificationPage(IReadOnlyList<NotificationView> Items, int Total, int Page, int PageSize, int Unread);
+
+public sealed record MarkedRead(int Marked);
+
+/// <summary>The caller's in-app notifications: newest first with the unread count; mark one or all as read. Only one's own.</summary>
+public static class MyNotificationsEndpoints
+{
+    public const int MaxPageSize = 200;
+
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        var mine = api.MapGroup("/me/notifications").WithTags("Notifications");
+        mine.MapGet("", List).WithSummary("My notifications, newest first (unread=true for unread only), with the unread count");
+        mine.MapPost("/{id:guid}/read", MarkRead).WithSummary("Mark one notification read");
+        mine.MapPost("/read-all", MarkAllRead).WithSummary("Mark all my notifications read");
+    }
+
+    static async Task<Results<Ok<NotificationPage>, ValidationProblem>> List(int? page, int? pageSize, bool? unread, Caller caller, FlowdeskDb db,
+        IStringLocalizer<Messages> t, CancellationToken ct)
+    {
+        var errors = new FieldErrors(t);
+        if (page is < 1) errors.Add("page", "validation.page");
+        if (pageSize is < 1 or > MaxPageSize) errors.Add("pageSize", "validation.page_size", MaxPageSize);
+        if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
+        var (p, size) = (page ?? 1, pageSize ?? 20);
+
+        var mine = db.Notifications.AsNoTracking().Where(n => n.RecipientId == caller.PersonId);
+        var query = unread == true ? mine.Where(n => n.ReadAt == null) : mine;
+        var total = await query.CountAsync(ct);
+        var unreadCount = await mine.CountAsync(n => n.ReadAt == null, ct);
+        var items = await query.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Skip((p - 1) * size).Take(size)
+            .Select(n => new NotificationView(n.Id, n.Event, n.TicketId, n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt)).ToListAsync(ct);
+        return TypedResults.Ok(new NotificationPage(items, total, p, size, unreadCount));
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(Guid id, Caller caller, FlowdeskDb db, TimeProvider clock, NotificationFeed feed,
+        IStringLocalizer<Messages> t, CancellationToken ct)
+    {
+        var notification = await db.Notifications.SingleOrDefaultAsync(n => n.Id == id && n.RecipientId == caller.PersonId, ct);
+        if (notification is null) return Problems.NotFound(t);
+        if (notification.ReadAt is null)
+        {
+            notification.MarkRead(clock.GetUtcNow());
+            await db.SaveChangesAsync(ct);
+            feed.Publish([caller.PersonId]);
+        }
+        return TypedResults.NoContent();
+    }
+
+    static async Task<Ok<MarkedRead>> MarkAllRead(Caller caller, FlowdeskDb db, TimeProvider clock, NotificationFeed feed, CancellationToken ct)
+    {
+        var marked = await MarkAllReadAsync(db, caller.PersonId, clock.GetUtcNow(), ct);
+        if (marked > 0) feed.Publish([caller.PersonId]);
+        return TypedResults.Ok(new MarkedRead(marked));
+    }
+
+    public static Task<int> MarkAllReadAsync(FlowdeskDb db, Guid personId, DateTimeOffset now, CancellationToken ct) =>
+        db.Notifications.Where(n => n.RecipientId == personId && n.ReadAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
+}

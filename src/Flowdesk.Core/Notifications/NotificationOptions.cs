@@ -1,0 +1,16 @@
+namespace Flowdesk.Notifications;
+
+/// <summary>Settings under Flowdesk:Notifications.</summary>
+public sealed class NotificationOptions
+{
+    /// <summary>The address people reach Flowdesk at, for links in e-mail and chat (no trailing slash needed).</summary>
+    public string PublicUrl { get; set; } = "http://localhost:5080";
+    /// <summary>How long an approve / reject link in an e-mail stays valid.</summary>
+    public TimeSpan ApprovalLinkLifetime { get; set; } = TimeSpan.FromDays(7);
+    /// <summary>Base64 HMAC key (32 bytes or more) for approval links; when empty a key is generated once and kept in the database.</summary>
+    public string? ApprovalLinkKey { get; set; }
+    /// <summary>Chat webhooks over plain http (only for tests and closed networks); https otherwise.</summary>
+    public bool AllowHttpWebhooks { get; set; }
+
+    public string Url(string path) => PublicUrl.TrimEnd('/') + path;
+}

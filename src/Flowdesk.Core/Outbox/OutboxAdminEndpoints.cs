@@ -1,0 +1,112 @@
+using Flowdesk.Api;
+using Flowdesk.Localization;
+using Flowdesk.Persistence;
+using Flowdesk.Security;
+using Flowdesk.Tickets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace Flowdesk.Outbox;
+
+public sealed record OutboxMessageSummary(Guid Id, string Kind, string Status, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset NextAttemptAt,
+    DateTimeOffset? SentAt, string? LastError, Guid? TicketId, bool Claimed);
+
+public sealed record OutboxMessageDetail(Guid Id, string Kind, string Status, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset NextAttemptAt,
+    DateTimeOffset? SentAt, string? LastError, Guid? TicketId, string? ClaimedBy, DateTimeOffset? ClaimedUntil, string IdempotencyKey, string Payload);
+
+public sealed record OutboxCounts(int Pending, int Failed, int Sent, int Dead);
+
+public sealed record OutboxQuery(string? Status, string? Kind, string? Page, string? PageSize);
+
+/// <summary>
+/// The outbox for system admins: messages by status (the dead letters above all), one message with its payload and
+/// last error, counts per status, and a retry for a dead message. Everyone else gets the 404 of something that
+/// does not exist.
+/// </summary>
+public static class OutboxAdminEndpoints
+{
+    const int MaxPageSize = 200;
+
+    public static void Map(IEndpointRouteBuilder secured)
+    {
+        var outbox = secured.MapGroup("/admin/outbox").WithTags("Admin");
+        outbox.MapGet("", List).WithSummary("Outbox messages, newest first; filter by status and kind (system admin)");
+        outbox.MapGet("/counts", Counts).WithSummary("Number of outbox messages per status (system admin)");
+        outbox.MapGet("/{id:guid}", Get).WithSummary("One outbox message with its payload and last error (system admin)");
+        outbox.MapPost("/{id:guid}/retry", Retry).WithSummary("Send a dead message again from its first attempt (system admin)");
+        Jobs.JobAdminEndpoints.Map(secured);
+    }
+
+    static async Task<Results<Ok<PageOf<OutboxMessageSummary>>, ProblemHttpResult, ValidationProblem>> List(
+        [AsParameters] OutboxQuery query, Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
+    {
+        if (!caller.IsSystemAdmin) return Problems.NotFound(t);
+        var errors = new FieldErrors(t);
+        var page = Number(query.Page, 1);
+        var pageSize = Number(query.PageSize, 50);
+        if (page is null or < 1) errors.Add("page", "validation.page");
+        if (pageSize is null or < 1 or > MaxPageSize) errors.Add("pageSize", "validation.page_size", MaxPageSize);
+        List<OutboxStatus> statuses = [];
+        foreach (var text in (query.Status ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (Enum.TryParse<OutboxStatus>(text, ignoreCase: true, out var status) && !int.TryParse(text, out _)) statuses.Add(status);
+            else errors.Add("status", "validation.enum", string.Join(", ", Enum.GetNames<OutboxStatus>().Select(n => n.ToLowerInvariant())));
+        }
+        var kind = errors.Line("kind", query.Kind, 30, required: false);
+        if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
+
+        var messages = db.OutboxMessages.AsNoTracking();
+        if (statuses.Count > 0) messages = messages.Where(m => statuses.Contains(m.Status));
+        if (kind is not null) messages = messages.Where(m => m.Kind == kind);
+        var total = await messages.CountAsync(ct);
+        var rows = await messages.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
+            .Skip((page!.Value - 1) * pageSize!.Value).Take(pageSize.Value).ToListAsync(ct);
+        return TypedResults.Ok(new PageOf<OutboxMessageSummary>(rows.Select(m => new OutboxMessageSummary(m.Id, m.Kind, Name(m.Status), m.Attempts,
+            m.CreatedAt, m.NextAttemptAt, m.SentAt, m.LastError, m.TicketId, m.ClaimedBy is not null)).ToList(),
+            total, page.Value, pageSize.Value));
+    }
+
+    static async Task<Results<Ok<OutboxCounts>, ProblemHttpResult>> Counts(Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
+    {
+        if (!caller.IsSystemAdmin) return Problems.NotFound(t);
+        var counts = await db.OutboxMessages.GroupBy(m => m.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
+        int Of(OutboxStatus status) => counts.FirstOrDefault(c => c.Status == status)?.Count ?? 0;
+        return TypedResults.Ok(new OutboxCounts(Of(OutboxStatus.Pending), Of(OutboxStatus.Failed), Of(OutboxStatus.Sent), Of(OutboxStatus.Dead)));
+    }
+
+    static async Task<Results<Ok<OutboxMessageDetail>, ProblemHttpResult>> Get(Guid id, Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
+    {
+        if (!caller.IsSystemAdmin) return Problems.NotFound(t);
+        var message = await db.OutboxMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
+        return message is null ? Problems.NotFound(t) : TypedResults.Ok(Detail(message));
+    }
+
+    static async Task<Results<Ok<OutboxMessageDetail>, ProblemHttpResult>> Retry(Guid id, Caller caller, FlowdeskDb db, TimeProvider clock,
+        IStringLocalizer<Messages> t, CancellationToken ct)
+    {
+        if (!caller.IsSystemAdmin) return Problems.NotFound(t);
+        var now = clock.GetUtcNow();
+        // Conditional, so two admins pressing retry (or a retry racing nothing else) revive the message once.
+        var revived = await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Dead).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.Status, OutboxStatus.Pending).SetProperty(m => m.Attempts, 0).SetProperty(m => m.NextAttemptAt, now)
+            .SetProperty(m => m.ClaimedBy, (string?)null).SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null), ct);
+        var message = await db.OutboxMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
+        if (message is null) return Problems.NotFound(t);
+        if (revived == 0)
+            return Problems.Conflict(t, "outbox-not-dead", "outbox.retry.title", t.Text("outbox.retry.not_dead", Name(message.Status)),
+                new Dictionary<string, object?> { ["status"] = Name(message.Status) });
+        return TypedResults.Ok(Detail(message));
+    }
+
+    static OutboxMessageDetail Detail(OutboxMessage m) => new(m.Id, m.Kind, Name(m.Status), m.Attempts, m.CreatedAt, m.NextAttemptAt, m.SentAt,
+        m.LastError, m.TicketId, m.ClaimedBy, m.ClaimedUntil, m.IdempotencyKey, m.Payload);
+
+    static string Name(OutboxStatus status) => status.ToString().ToLowerInvariant();
+
+    static int? Number(string? text, int fallback) =>
+        string.IsNullOrEmpty(text) ? fallback : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+}

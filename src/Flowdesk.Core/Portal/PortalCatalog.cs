@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Flowdesk.Catalog;
+using Flowdesk.Persistence;
+using Flowdesk.Processes;
+using Flowdesk.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace Flowdesk.Portal;
+
+/// <summary>
+/// The catalog as the portal reads it, kept in memory for a short time: the live offers (published version of each
+/// process that is not retired), each person's audience tags, and the order counts behind "popular services".
+/// Audience filtering is the same rule as <see cref="Offers.ForAsync"/>: any of the item's audience tags matches.
+/// A save that touches a process (publish, unpublish, retire) on this node clears the offers at once; other nodes
+/// catch up within <see cref="PortalOptions.CatalogCacheTime"/>.
+/// </summary>
+public sealed class PortalCatalog(IOptions<PortalOptions> options, TimeProvider clock)
+{
+    const int MaxAudiences = 20_000;
+
+    readonly PortalOptions settings = options.Value;
+    readonly ConcurrentDictionary<Guid, Timed<HashSet<string>>> audiences = new();
+    volatile Timed<IReadOnlyList<CatalogOffer>>? offers;
+    volatile Timed<IReadOnlyDictionary<string, int>>? popular;
+    long generation;
+
+    sealed record Timed<T>(T Value, DateTimeOffset Until, long Generation);
+
+    /// <summary>Forgets the offers (and the popularity counts that refer to them); called after a process changed.</summary>
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref generation);
+        offers = null;
+        popular = null;
+    }
+
+    /// <summary>Everything the caller may order, in no particular order.</summary>
+    public async Task<IReadOnlyList<CatalogOffer>> ForAsync(FlowdeskDb db, Caller caller, CancellationToken ct)
+    {
+        var all = await AllAsync(db, ct);
+        var audience = await AudienceAsync(db, caller, ct);
+        return all.Where(o => o.Definition.Catalog!.Audience.Any(audience.Contains)).ToList();
+    }
+
+    public async Task<CatalogOffer?> FindAsync(FlowdeskDb db, Caller caller, string key, CancellationToken ct) =>
+        (await ForAsync(db, caller, ct)).FirstOrDefault(o => string.Equals(o.Key, key, StringComparison.Ordinal));
+
+    /// <summary>Orders per process key over the last <see cref="PortalOptions.PopularDays"/> days, across all requesters.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> PopularityAsync(FlowdeskDb db, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (popular is { } cached && cached.Until > now) return cached.Value;
+        var since = now.AddDays(-settings.PopularDays);
+        var counts = await db.Tickets.AsNoTracking().Where(t => t.CreatedAt >= since && t.ProcessKey != "")
+            .GroupBy(t => t.ProcessKey).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var value = counts.ToDictionary(c => c.Key, c => c.Count, StringComparer.Ordinal);
+        // Popularity moves slowly; recount every few minutes at most.
+        popular = new Timed<IReadOnlyDictionary<string, int>>(value, now + Max(settings.CatalogCacheTime, TimeSpan.FromMinutes(5)), 0);
+        return value;
+    }
+
+    async Task<IReadOnlyList<CatalogOffer>> AllAsync(FlowdeskDb db, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var current = Interlocked.Read(ref generation);
+        if (offers is { } cached && cached.Until > now && cached.Generation == current) return cached.Value;
+
+        var live = await (from p in db.Processes.AsNoTracking()
+                          join d in db.Desks on p.DeskId equals d.Id
+                          where p.PublishedVersion != null && !p.Retired
+                          select new { p.Key, Version = p.PublishedVersion!.Value, p.DeskId, DeskKey = d.Key }).ToListAsync(ct);
+        List<CatalogOffer> list = [];
+        foreach (var process in live)
+        {
+            var definition = await ProcessLibrary.DefinitionAsync(db, process.Key, process.Version, ct);
+            if (definition?.Catalog is null) continue;
+            list.Add(new CatalogOffer(process.Key, process.Version, process.DeskId, process.DeskKey, definition));
+        }
+        // Stored only if nothing changed while it was read.
+        if (Interlocked.Read(ref generation) == current) offers = new Timed<IReadOnlyList<CatalogOffer>>(list, now + settings.CatalogCacheTime, current);
+        return list;
+    }
+
+    async Task<HashSet<string>> AudienceAsync(FlowdeskDb db, Caller caller, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (audiences.TryGetValue(caller.PersonId, out var cached) && cached.Until > now) return cached.Value;
+        var tags = await Audience.OfAsync(db, caller, ct);
+        if (audiences.Count >= MaxAudiences) audiences.Clear();
+        audiences[caller.PersonId] = new Timed<HashSet<string>>(tags, now + settings.CatalogCacheTime, 0);
+        return tags;
+    }
+
+    static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
+
+/// <summary>Clears the portal's catalog when a save touched a process or one of its versions (publish, retire, unpublish).</summary>
+sealed class CatalogChangeInterceptor(PortalCatalog catalog) : SaveChangesInterceptor
+{
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Note(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        Note(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Flush(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Flush(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    static readonly object Marker = new();
+    readonly ConditionalWeakTable<DbContext, object> touched = new();
+
+    void Note(DbContext? context)
+    {
+        if (context is null) return;
+        if (context.ChangeTracker.Entries().Any(e => e.Entity is Process or ProcessVersion
+                && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
+            touched.AddOrUpdate(context, Marker);
+    }
+
+    // Cleared after the save (and again when its transaction ends, through the TTL): a reader that refilled the cache
+    // between the save and the commit is bounded by the cache time.
+    void Flush(DbContext? context)
+    {
+        if (context is null || !touched.TryGetValue(context, out _)) return;
+        touched.Remove(context);
+        catalog.Invalidate();
+    }
+}

@@ -1,0 +1,117 @@
+using Flowdesk.Desks;
+using Flowdesk.People;
+using Flowdesk.Persistence;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Flowdesk.Security;
+
+/// <summary>
+/// Each person's <see cref="Caller"/> (roles, desks, groups, confidential desks) kept for a few seconds, so a
+/// request does not spend five queries on facts that change a few times a year. Any change to who may see what —
+/// desk or group membership, roles, a person, a desk — saved through EF Core on this node forgets every entry at
+/// once (<see cref="CallerCacheInvalidation"/>); other nodes and changes made outside EF Core catch up within
+/// <see cref="Lifetime"/>.
+/// </summary>
+public sealed class CallerCache(IMemoryCache cache)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
+
+    long generation;
+
+    sealed record Entry(long Generation, Caller Caller);
+
+    public async Task<Caller?> GetAsync(FlowdeskDb db, Guid personId, CancellationToken ct)
+    {
+        var current = Interlocked.Read(ref generation);
+        if (cache.TryGetValue(personId, out Entry? entry) && entry!.Generation == current) return entry.Caller;
+        // Loaded under the generation seen before reading: a change saved meanwhile makes this entry stale at once.
+        var caller = await Caller.LoadAsync(db, personId, ct);
+        if (caller is null) cache.Remove(personId);
+        else cache.Set(personId, new Entry(current, caller), Lifetime);
+        return caller;
+    }
+
+    /// <summary>Forgets every cached caller (memberships change rarely; one counter keeps it race-free).</summary>
+    public void ForgetEveryone() => Interlocked.Increment(ref generation);
+}
+
+/// <summary>
+/// Forgets cached callers when a SaveChanges touches anything <see cref="Caller.LoadAsync"/> reads: before the save
+/// (the rows are about to change) and again after it (a request that read the old rows in between must not keep
+/// them). Inside a longer transaction a request may still cache the old rows until the commit; <see cref="CallerCache.Lifetime"/> bounds that.
+/// </summary>
+public sealed class CallerCacheInvalidation(CallerCache callers) : SaveChangesInterceptor
+{
+    readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> pending = [];
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Before(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        Before(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        After(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        After(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => After(eventData.Context);
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        After(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    void Before(DbContext? context)
+    {
+        if (context is null) return;
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
+            if (entry.Entity is DeskMember or GroupMember or IdentityUserRole<Guid> or IdentityRole<Guid> or Desk or Person)
+            {
+                callers.ForgetEveryone();
+                pending.AddOrUpdate(context, this);
+                return;
+            }
+        }
+    }
+
+    void After(DbContext? context)
+    {
+        if (context is not null && pending.Remove(context)) callers.ForgetEveryone();
+    }
+}
+
+public static class CallerCacheSetup
+{
+    /// <summary>The cache, and its invalidation on every Flowdesk DbContext of the application.</summary>
+    public static IServiceCollection AddCallerCache(this IServiceCollection services)
+    {
+        services.AddMemoryCache();
+        services.AddSingleton<CallerCache>();
+        services.AddSingleton<CallerCacheInvalidation>();
+        services.ConfigureDbContext<SqliteFlowdeskDb>((sp, o) => o.AddInterceptors(sp.GetRequiredService<CallerCacheInvalidation>()));
+        services.ConfigureDbContext<PostgresFlowdeskDb>((sp, o) => o.AddInterceptors(sp.GetRequiredService<CallerCacheInvalidation>()));
+        return services;
+    }
+}

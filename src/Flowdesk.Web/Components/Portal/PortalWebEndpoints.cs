@@ -1,0 +1,54 @@
+using Flowdesk.Attachments;
+using Flowdesk.Localization;
+using Flowdesk.Persistence;
+using Flowdesk.Portal;
+using Flowdesk.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
+
+namespace Flowdesk.Web.Components.Portal;
+
+/// <summary>
+/// The two small endpoints the portal's pages need besides the pages themselves, both for the signed-in person's cookie:
+/// the live form state (which fields show and which are required for what is typed so far) and file downloads.
+/// </summary>
+static class PortalWebEndpoints
+{
+    public static void MapPortal(this WebApplication app)
+    {
+        // Read-only: it answers from the catalog and the typed values, changes nothing, so it needs no antiforgery token.
+        app.MapPost("/portal/catalog/{key}/state", State).RequireAuthorization().DisableAntiforgery().ExcludeFromDescription();
+        app.MapGet("/portal/files/{id:guid}", Download).RequireAuthorization().ExcludeFromDescription();
+    }
+
+    static async Task<Results<Ok<StateView>, NotFound, BadRequest>> State(string key, HttpContext http, FlowdeskDb db, PortalCatalog catalog,
+        CancellationToken ct)
+    {
+        if (http.Features.Get<Caller>() is not { } caller) return TypedResults.NotFound();
+        if (!http.Request.HasFormContentType) return TypedResults.BadRequest();
+        var offer = await catalog.FindAsync(db, caller, key, ct);
+        if (offer is null) return TypedResults.NotFound();
+        var form = await http.Request.ReadFormAsync(ct);
+        var values = PortalForms.ReadValues(form, offer.Definition.Form, Shared.Display.Zone(caller.TimeZone));
+        var profile = await Catalog.Requesters.ProfileAsync(db, caller.PersonId, ct);
+        var state = FormVisibility.Decide(offer.Definition.Form, values, profile);
+        return TypedResults.Ok(new StateView([.. state.Visible], [.. state.Required]));
+    }
+
+    static async Task<Results<PhysicalFileHttpResult, NotFound>> Download(Guid id, HttpContext http, FlowdeskDb db, AttachmentStore store, CancellationToken ct)
+    {
+        if (http.Features.Get<Caller>() is not { } caller) return TypedResults.NotFound();
+        var attachment = await db.Attachments.VisibleTo(db.Tickets, caller).AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (attachment is null || store.Find(attachment.Sha256) is not { } file) return TypedResults.NotFound();
+        // As the API's download: always "save as", the sniffed type, no sniffing, a sandbox, private revalidated caching.
+        var headers = http.Response.Headers;
+        headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
+        headers.XContentTypeOptions = "nosniff";
+        headers.CacheControl = "private, no-cache";
+        return TypedResults.PhysicalFile(file.FullName, attachment.ContentType, attachment.FileName, attachment.CreatedAt,
+            new EntityTagHeaderValue($"\"{attachment.Sha256}\""), enableRangeProcessing: true);
+    }
+
+    sealed record StateView(IReadOnlyList<string> Visible, IReadOnlyList<string> Required);
+}
