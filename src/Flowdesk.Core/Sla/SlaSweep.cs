@@ -362,20 +362,29 @@ public sealed class SlaSweep(FlowdeskDb db, int batchSize = 500)
     {
         const int RowsPerStatement = 400;
         var sqlite = db.Provider == DatabaseProvider.Sqlite;
+        using var factory = db.Database.GetDbConnection().CreateCommand();
         object Id(Guid id) => sqlite ? id.ToString().ToUpperInvariant() : id;
         object At(DateTimeOffset? at) => at is not { } v ? DBNull.Value : sqlite ? v.UtcTicks : v.ToUniversalTime();
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
             var sql = new StringBuilder("INSERT INTO sla_sweep_states (ticket_id, first_response_due, resolution_due, next_check_at, fired, checked_at) VALUES ");
             List<object> parameters = [];
+            string P(object value)
+            {
+                var parameter = factory.CreateParameter();
+                parameter.ParameterName = "p" + parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                parameter.Value = value;
+                // A null instant still needs a type on PostgreSQL.
+                if (!sqlite && value is DBNull) parameter.DbType = System.Data.DbType.DateTimeOffset;
+                parameters.Add(parameter);
+                return "@" + parameter.ParameterName;
+            }
             for (var i = 0; i < chunk.Length; i++)
             {
                 var r = chunk[i];
-                var p = parameters.Count;
-                sql.Append(i == 0 ? "" : ", ").Append('(')
-                    .Append('{').Append(p).Append("}, {").Append(p + 1).Append("}, {").Append(p + 2).Append("}, {")
-                    .Append(p + 3).Append("}, {").Append(p + 4).Append("}, {").Append(p + 5).Append("})");
-                parameters.AddRange([Id(r.TicketId), At(r.FirstResponseDue), At(r.ResolutionDue), At(r.NextCheckAt), r.Fired, At(now)]);
+                sql.Append(i == 0 ? "(" : ", (")
+                    .Append(P(Id(r.TicketId))).Append(", ").Append(P(At(r.FirstResponseDue))).Append(", ").Append(P(At(r.ResolutionDue))).Append(", ")
+                    .Append(P(At(r.NextCheckAt))).Append(", ").Append(P(r.Fired)).Append(", ").Append(P(At(now))).Append(')');
             }
             sql.Append(" ON CONFLICT (ticket_id) DO UPDATE SET first_response_due = excluded.first_response_due, resolution_due = excluded.resolution_due, ")
                 .Append("next_check_at = excluded.next_check_at, fired = excluded.fired, checked_at = excluded.checked_at");

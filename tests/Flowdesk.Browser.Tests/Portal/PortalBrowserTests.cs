@@ -74,7 +74,7 @@ public sealed class PortalBrowserTests(BrowserApp app)
     {
         var before = await RequestsOfAsync("carol");
         var carol = await app.SignedInPageAsync("carol");
-        await carol.GotoAsync("/portal/catalog/it.password");
+        await carol.GotoAsync("/portal/catalog/it.password-reset");
         await FillRequiredAsync(carol);
 
         await carol.Locator("button[data-submit]").DblClickAsync();
@@ -92,7 +92,7 @@ public sealed class PortalBrowserTests(BrowserApp app)
         var bob = await app.SignedInPageAsync("bob");
         await bob.GotoAsync("/portal/catalog/test.browser");
         await bob.GetByLabel("Title").FillAsync("Screen flickers");
-        await bob.GetByLabel("Urgent").CheckAsync();
+        await bob.GetByLabel("Urgent", new() { Exact = true }).CheckAsync();
         await Expect(bob.Locator("[data-field=why_urgent]")).ToBeVisibleAsync();
         await bob.GetByLabel("Why urgent").FillAsync("Board meeting at 3");
         await bob.GetByLabel("Screenshot").SetInputFilesAsync(new FilePayload

@@ -159,7 +159,7 @@ public sealed class JobRunnerTests(JobsApp app) : IClassFixture<JobsApp>
     [Fact]
     public async Task CoreJobs_AreRegistered_AndAdminsSeeThemAndRunThem()
     {
-        var admin = await app.ClientFor("admin");
+        var admin = await app.Client("admin");
         var jobs = await (await admin.GetAsync("/api/v1/admin/jobs")).ShouldBe(HttpStatusCode.OK);
         var names = jobs.EnumerateArray().Where(j => j.GetProperty("registered").GetBoolean()).Select(j => j.Str("name")).ToList();
         Assert.Contains("sla.sweep", names);
@@ -173,7 +173,7 @@ public sealed class JobRunnerTests(JobsApp app) : IClassFixture<JobsApp>
         Assert.Null(row.LeaseOwner);
 
         await (await admin.PostAsync("/api/v1/admin/jobs/no.such.job/run", null)).ShouldBe(HttpStatusCode.NotFound);
-        var alice = await app.ClientFor("alice");
+        var alice = await app.Client("alice");
         await (await alice.GetAsync("/api/v1/admin/jobs")).ShouldBe(HttpStatusCode.NotFound);
         await (await alice.PostAsync("/api/v1/admin/jobs/sla.sweep/run", null)).ShouldBe(HttpStatusCode.NotFound);
     }
@@ -181,7 +181,7 @@ public sealed class JobRunnerTests(JobsApp app) : IClassFixture<JobsApp>
     [Fact]
     public async Task RunNow_WhileAnotherNodeHoldsTheJob_IsAConflict()
     {
-        var admin = await app.ClientFor("admin");
+        var admin = await app.Client("admin");
         await (await admin.PostAsync("/api/v1/admin/jobs/approvals.remind/run", null)).ShouldBe(HttpStatusCode.OK);
         var now = app.Clock.GetUtcNow();
         await app.Db(db => db.ScheduledJobs.Where(j => j.Name == "approvals.remind").ExecuteUpdateAsync(s => s

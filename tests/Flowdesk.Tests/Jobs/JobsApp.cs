@@ -2,7 +2,9 @@ using Flowdesk.Jobs;
 using Flowdesk.Outbox;
 using Flowdesk.Persistence;
 using Flowdesk.Sla;
+using Flowdesk.Security;
 using Flowdesk.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -66,6 +68,31 @@ public class JobsApp : FlowdeskApp
         TestDeliveries.Add(services, Deliveries);
         configure?.Invoke(services);
         return services.BuildServiceProvider();
+    }
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> longTokens = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A client whose token does not expire: these tests move the clock by days, past the 12 hours of a session
+    /// token, and fetching a new one each time would run into the sign-in rate limit.
+    /// </summary>
+    public async Task<HttpClient> Client(string userName)
+    {
+        if (!longTokens.TryGetValue(userName, out var secret))
+        {
+            secret = await Db(async db =>
+            {
+                var personId = await db.Users.Where(u => u.UserName == userName).Select(u => u.Id).SingleAsync();
+                var (token, hash) = AccessToken.NewSecret(AccessTokenKind.Session);
+                db.AccessTokens.Add(new AccessToken(personId, AccessTokenKind.Session, "jobs tests", hash, Clock.GetUtcNow(), null));
+                await db.SaveChangesAsync();
+                return token;
+            });
+            longTokens[userName] = secret;
+        }
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        return client;
     }
 
     public JobRunner Runner => Services.GetRequiredService<JobRunner>();

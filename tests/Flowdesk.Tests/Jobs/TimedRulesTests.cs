@@ -41,8 +41,8 @@ public sealed class TimedRulesTests(TimedRulesApp app) : IClassFixture<TimedRule
     [Fact]
     public async Task ResolvedIncident_IsClosedFiveDaysLater_Once()
     {
-        var alice = await app.ClientFor("alice");
-        var li = await app.ClientFor("li.agent");
+        var alice = await app.Client("alice");
+        var li = await app.Client("li.agent");
         var ticket = await Order(alice, "it.incident", new { what = "Outlook crashes on start", impact = "low", urgency = "medium" });
         var id = ticket.Id();
         await Move(li, id, "resolved");
@@ -75,8 +75,8 @@ public sealed class TimedRulesTests(TimedRulesApp app) : IClassFixture<TimedRule
     [Fact]
     public async Task ReopenedIncident_IsNotClosed_AndAResolveAfterwardsCountsAfresh()
     {
-        var alice = await app.ClientFor("alice");
-        var li = await app.ClientFor("li.agent");
+        var alice = await app.Client("alice");
+        var li = await app.Client("li.agent");
         var ticket = await Order(alice, "it.incident", new { what = "Wi-Fi drops in room 3F", impact = "medium", urgency = "medium" });
         var id = ticket.Id();
         await Move(li, id, "resolved");
@@ -104,7 +104,7 @@ public sealed class TimedRulesTests(TimedRulesApp app) : IClassFixture<TimedRule
     [Fact]
     public async Task TimedRule_ChecksItsConditionAgain_WhenItComesDue()
     {
-        var owner = await app.ClientFor("bob");
+        var owner = await app.Client("bob");
         const string yaml = """
             key: test.timed
             name: { en: Timed, zh-CN: 定时 }
@@ -124,8 +124,8 @@ public sealed class TimedRulesTests(TimedRulesApp app) : IClassFixture<TimedRule
         });
         Assert.Contains("after: 3d", await exported.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var alice = await app.ClientFor("alice");
-        var wang = await app.ClientFor("wang.fac");
+        var alice = await app.Client("alice");
+        var wang = await app.Client("wang.fac");
         var quiet = await Order(alice, "test.timed", new { room = "12A" });
         var urgent = await Order(alice, "test.timed", new { room = "12B" });
         await Move(wang, quiet.Id(), "waiting_on_requester");
@@ -148,7 +148,7 @@ public sealed class TimedRulesTests(TimedRulesApp app) : IClassFixture<TimedRule
     [InlineData("approvals:\n  - { stage: boss, approvers: [person:carol], remindEvery: 1d }", "/approvals/0/remindEvery")]
     public async Task Documents_RefuseABadAfter_AndARepeatWithoutAFirstReminder(string part, string path)
     {
-        var owner = await app.ClientFor("bob");
+        var owner = await app.Client("bob");
         var yaml = "key: test.badtimed\nname: { en: Bad, zh-CN: 错误 }\ndesk: facilities\n" + part + "\n";
         var problem = await (await owner.PostAsync("/api/v1/processes", new StringContent(yaml, Encoding.UTF8, "application/yaml"))).ShouldBe(HttpStatusCode.BadRequest);
         Assert.Contains(path, problem.GetRawText(), StringComparison.Ordinal);
@@ -157,7 +157,7 @@ public sealed class TimedRulesTests(TimedRulesApp app) : IClassFixture<TimedRule
     [Fact]
     public async Task PendingApproval_IsRemindedOnce_WhenTheStageRemindsOnce()
     {
-        var alice = await app.ClientFor("alice");
+        var alice = await app.Client("alice");
         var ticket = await Order(alice, "it.laptop", new { model = "standard", reason = "Battery is swollen" });
         var id = Guid.Parse(ticket.Id());
         Task<int> Reminders() => app.Db(db => db.OutboxMessages.CountAsync(m => m.TicketId == id && m.Payload.Contains("\"approval.reminder\"")));
@@ -184,7 +184,7 @@ public sealed class TimedRulesTests(TimedRulesApp app) : IClassFixture<TimedRule
     [Fact]
     public async Task PendingApproval_IsRemindedAgain_EveryInterval_UntilDecided()
     {
-        var owner = await app.ClientFor("bob");
+        var owner = await app.Client("bob");
         const string yaml = """
             key: test.remind
             name: { en: Remind, zh-CN: 提醒 }
@@ -198,8 +198,8 @@ public sealed class TimedRulesTests(TimedRulesApp app) : IClassFixture<TimedRule
             """;
         var draft = await (await owner.PostAsync("/api/v1/processes", new StringContent(yaml, Encoding.UTF8, "application/yaml"))).ShouldBe(HttpStatusCode.Created);
         await (await owner.PostAsync($"/api/v1/processes/test.remind/versions/{draft.GetProperty("number").GetInt32()}/publish", null)).ShouldBe(HttpStatusCode.OK);
-        var alice = await app.ClientFor("alice");
-        var carol = await app.ClientFor("carol");
+        var alice = await app.Client("alice");
+        var carol = await app.Client("carol");
         var ticket = await Order(alice, "test.remind", new { what = "A second monitor" });
         var id = Guid.Parse(ticket.Id());
         Task<int> Reminders() => app.Db(db => db.OutboxMessages.CountAsync(m => m.TicketId == id && m.Payload.Contains("\"approval.reminder\"")));

@@ -93,7 +93,7 @@ public sealed class OutboxWorkerTests(JobsApp app) : IClassFixture<JobsApp>
         await Drain(now + TimeSpan.FromDays(3));
         Assert.Equal(4, app.Deliveries.Attempts(id));
 
-        var admin = await app.ClientFor("admin");
+        var admin = await app.Client("admin");
         var list = await (await admin.GetAsync("/api/v1/admin/outbox?status=dead&kind=test.down")).ShouldBe(HttpStatusCode.OK);
         var item = Assert.Single(list.GetProperty("items").EnumerateArray(), m => m.Str("id") == id.ToString());
         Assert.Equal("dead", item.Str("status"));
@@ -175,12 +175,12 @@ public sealed class OutboxWorkerTests(JobsApp app) : IClassFixture<JobsApp>
     [Fact]
     public async Task AdminApi_IsForSystemAdminsOnly_AndChecksItsInput()
     {
-        var li = await app.ClientFor("li.agent");
+        var li = await app.Client("li.agent");
         await (await li.GetAsync("/api/v1/admin/outbox")).ShouldBe(HttpStatusCode.NotFound);
         await (await li.GetAsync("/api/v1/admin/outbox/counts")).ShouldBe(HttpStatusCode.NotFound);
         await (await li.PostAsync($"/api/v1/admin/outbox/{Guid.NewGuid()}/retry", null)).ShouldBe(HttpStatusCode.NotFound);
 
-        var admin = await app.ClientFor("admin");
+        var admin = await app.Client("admin");
         var bad = await (await admin.GetAsync("/api/v1/admin/outbox?status=lost&pageSize=5000")).ShouldBe(HttpStatusCode.BadRequest);
         Assert.Contains("status", bad.Errors().Keys);
         Assert.Contains("pageSize", bad.Errors().Keys);

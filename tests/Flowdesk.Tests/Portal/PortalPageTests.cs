@@ -272,11 +272,11 @@ public sealed partial class PortalPageTests(PortalApp app)
         Assert.Contains("Standard (14 inch, 16 GB)", approvals.Html);
         var id = ApprovalId(approvals.Html, number);
 
-        var noReason = await bob.Submit(approvals, "decide", new Dictionary<string, string> { ["approval"] = id, ["decision"] = "reject", ["comment"] = "" });
+        var noReason = await bob.Submit(approvals, $"decide-{id}", new Dictionary<string, string> { ["approval"] = id, ["decision"] = "reject", ["comment"] = "" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, noReason.Status);
         Assert.Contains("Give the reason for the rejection", noReason.Html);
 
-        var approved = await bob.Submit(approvals, "decide", new Dictionary<string, string> { ["approval"] = id, ["decision"] = "approve", ["comment"] = "OK" });
+        var approved = await bob.Submit(approvals, $"decide-{id}", new Dictionary<string, string> { ["approval"] = id, ["decision"] = "approve", ["comment"] = "OK" });
         Assert.Equal(HttpStatusCode.Redirect, approved.Status);
         Assert.DoesNotContain(number, (await bob.Get("/portal/approvals")).Html);
 

@@ -45,7 +45,7 @@ public static class TicketSearch
                 if (scope is null) return db.Database.SqlQueryRaw<Guid>(Ids, match);
                 // A desk's tickets are keyed slot << 40 onwards: one rowid range of the index per desk asked for,
                 // then the caller's own, watched and approval tickets one by one.
-                var slots = await db.Database.SqlQueryRaw<DeskSlot>("SELECT desk_id AS DeskId, slot AS Slot FROM ticket_search_desks").ToListAsync(ct);
+                var slots = await db.Database.SqlQueryRaw<DeskSlot>("SELECT desk_id, slot FROM ticket_search_desks").ToListAsync(ct);
                 var sql = new StringBuilder();
                 List<object> args = [match];
                 foreach (var slot in slots.Where(d => scope.Desks.Contains(d.DeskId)))

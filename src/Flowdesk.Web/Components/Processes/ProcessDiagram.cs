@@ -25,7 +25,7 @@ public sealed record DiagramLayout(double Width, double Height, IReadOnlyList<Di
 /// </summary>
 public static class ProcessDiagram
 {
-    const double NodeWidth = 156, NodeHeight = 42, ColumnGap = 70, RowGap = 22, Margin = 24, LaneGap = 56, LaneTitle = 26;
+    const double NodeWidth = 176, NodeHeight = 42, ColumnGap = 70, RowGap = 22, Margin = 24, LaneGap = 56, LaneTitle = 26;
 
     public static DiagramLayout Draw(ProcessDefinition definition, int version, DiagramText text)
     {
@@ -175,6 +175,17 @@ public static class ProcessDiagram
         }
     }
 
+    /// <summary>The label cut to what fits in the box at 13 px (CJK characters are about twice as wide); the full text is its tooltip.</summary>
+    public static string Fit(string label, double width)
+    {
+        static double Width(char c) => c >= '\u2e80' ? 13.5 : char.IsUpper(c) ? 8.6 : 7.2;
+        if (label.Sum(Width) <= width) return label;
+        double used = Width('…');
+        var length = 0;
+        while (length < label.Length && used + Width(label[length]) <= width) used += Width(label[length++]);
+        return label[..length].TrimEnd() + "…";
+    }
+
     static string Svg(ProcessDefinition definition, int version, DiagramText text, double width, double height,
         IReadOnlyList<DiagramNode> nodes, IReadOnlyList<DiagramEdge> edges, IReadOnlyList<(string Title, double Y)> lanes)
     {
@@ -196,7 +207,7 @@ public static class ProcessDiagram
         {
             svg.Append($"<g class=\"fd-node fd-node-{node.Kind}\" data-node=\"{E(node.Id)}\">");
             svg.Append($"<rect x=\"{P(node.X)}\" y=\"{P(node.Y)}\" width=\"{P(node.Width)}\" height=\"{P(node.Height)}\" rx=\"8\"/>");
-            var label = node.Label.Length > 24 ? node.Label[..23] + "…" : node.Label;
+            var label = Fit(node.Label, node.Width - 14);
             svg.Append($"<text x=\"{P(node.X + node.Width / 2)}\" y=\"{P(node.Y + node.Height / 2 + 5)}\" text-anchor=\"middle\">{E(label)}<title>{E(node.Label)}</title></text>");
             svg.Append("</g>");
         }

@@ -1,0 +1,141 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Flowdesk.Browser.Tests.Infrastructure;
+
+namespace Flowdesk.Browser.Tests.Console;
+
+/// <summary>
+/// The technician's day in a real browser: find a ticket in the queue, work it with the keyboard, answer on the ticket
+/// page with a public reply and an internal note, merge a duplicate; and the process view's diagram and live YAML checks.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ConsoleBrowserTests(BrowserApp app)
+{
+    [Fact]
+    public async Task ATechnician_FindsATicketInTheQueue_AndWorksItWithTheKeyboard()
+    {
+        var ticket = await CreateItTicketAsync("Keyboard: projector in room 7 shows no signal");
+        var number = ticket.GetProperty("number").GetString()!;
+        var li = await app.SignedInPageAsync("li.agent");
+        await li.GotoAsync("/console?queue=unassigned");
+        await Expect(li.Locator(".fd-live[data-live=on]")).ToBeVisibleAsync();
+        await Expect(li.Locator("body[data-queue-keys=ready]")).ToHaveCountAsync(1);
+
+        await li.Locator("#queue-q").FillAsync(number);
+        await li.Locator("#queue-q").PressAsync("Enter");
+        var row = li.Locator($"tr[data-number='{number}']");
+        await Expect(row).ToBeVisibleAsync();
+        await Expect(li.Locator(".fd-queue-table tbody tr")).ToHaveCountAsync(1);
+
+        // Typing in a field never triggers a shortcut: "a" in the search box is just a letter.
+        await li.Locator("#queue-q").PressAsync("a");
+        await Expect(li.Locator("#queue-q")).ToHaveValueAsync(number + "a");
+        Assert.Equal(JsonValueKind.Null, (await GetTicketAsync("li.agent", number)).GetProperty("assignee").ValueKind);
+        await li.Locator("#queue-q").FillAsync(number);
+
+        // j puts the cursor on the first row, a assigns it to me, ? opens the help, o opens the ticket.
+        await li.Locator("h1").ClickAsync();
+        await li.Keyboard.PressAsync("j");
+        await Expect(row).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("fd-row-current"));
+        await li.Keyboard.PressAsync("a");
+        await Expect(li.Locator("[data-shortcut-message]")).ToContainTextAsync(number);
+        Assert.Equal("li.agent", (await GetTicketAsync("li.agent", number)).GetProperty("assignee").GetProperty("username").GetString());
+
+        await li.Keyboard.PressAsync("?");
+        await Expect(li.Locator("#queue-help")).ToBeVisibleAsync();
+        await li.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("console-queue-shortcuts.png") });
+        await li.Keyboard.PressAsync("Escape");
+        await Expect(li.Locator("#queue-help")).ToBeHiddenAsync();
+
+        await li.GotoAsync("/console?queue=mine&cols=number,subject,status,priority,requester,due");
+        await Expect(li.Locator(".fd-live[data-live=on]")).ToBeVisibleAsync();
+        await Expect(li.Locator($"tr[data-number='{number}']")).ToBeVisibleAsync();
+        await Expect(li.Locator("th button", new() { HasText = "申请人" })).ToBeVisibleAsync();
+        await li.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("console-queue.png") });
+
+        await li.Locator($"tr[data-number='{number}']").FocusAsync();
+        await li.Keyboard.PressAsync("o");
+        await li.WaitForURLAsync($"**/tickets/{number}");
+        await Expect(li.Locator("h1")).ToContainTextAsync(number);
+        await li.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TheTicketPage_SeparatesRepliesFromInternalNotes_AndMergesADuplicate()
+    {
+        var target = await CreateItTicketAsync("Ticket page: shared drive S: not mapped");
+        var duplicate = await CreateItTicketAsync("Ticket page: S drive missing after login");
+        var targetNumber = target.GetProperty("number").GetString()!;
+        var number = duplicate.GetProperty("number").GetString()!;
+        var wu = await app.SignedInPageAsync(BrowserApp.SecondItTechnician);
+        await wu.GotoAsync($"/tickets/{number}#note");
+        await Expect(wu.Locator(".fd-live[data-live=on]")).ToBeVisibleAsync();
+        await Expect(wu.Locator("#note")).ToBeFocusedAsync();
+
+        await wu.Locator("#note").FillAsync("Probably the GPO from last night.");
+        await wu.Locator(".fd-compose-note button[type=submit]").ClickAsync();
+        await Expect(wu.Locator(".fd-comment-internal", new() { HasText = "Probably the GPO" })).ToBeVisibleAsync();
+        await wu.Locator("#reply").FillAsync("We are on it; you can use \\\\files\\shared meanwhile.");
+        await wu.Locator(".fd-compose:not(.fd-compose-note) button[type=submit]").ClickAsync();
+        await Expect(wu.Locator(".fd-comment:not(.fd-comment-internal)", new() { HasText = "We are on it" })).ToBeVisibleAsync();
+        await wu.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("ticket-page.png"), FullPage = true });
+
+        using (var alice = await app.ApiAsync("alice"))
+        {
+            var seen = await alice.GetFromJsonAsync<JsonElement>($"/api/v1/tickets/{number}/comments");
+            Assert.Contains(seen.EnumerateArray(), c => c.GetProperty("body").GetString()!.StartsWith("We are on it", StringComparison.Ordinal));
+            Assert.DoesNotContain(seen.EnumerateArray(), c => c.GetProperty("body").GetString()!.Contains("GPO", StringComparison.Ordinal));
+        }
+
+        await wu.Locator(".fd-merge summary").ClickAsync();
+        await wu.Locator("#merge-into").FillAsync(targetNumber);
+        await wu.Locator(".fd-merge button[type=submit]").ClickAsync();
+        await wu.WaitForURLAsync($"**/tickets/{targetNumber}");
+        await Expect(wu.Locator($"[data-link-kind=merged_from] a", new() { HasText = number })).ToBeVisibleAsync();
+        Assert.Equal("closed", (await GetTicketAsync(BrowserApp.SecondItTechnician, number)).GetProperty("status").GetString());
+        await wu.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TheProcessView_DrawsTheFlow_AndChecksTheYamlWhileItIsTyped()
+    {
+        var admin = await app.SignedInPageAsync("admin");
+        await admin.GotoAsync("/console/processes/it.laptop");
+        var diagram = admin.Locator("svg.fd-diagram");
+        await Expect(diagram).ToBeVisibleAsync();
+        await Expect(diagram.Locator(".fd-node-approval")).ToHaveCountAsync(2);
+        await Expect(diagram.Locator(".fd-node-task")).ToHaveCountAsync(2);
+        Assert.True(await diagram.Locator(".fd-node[data-node^='state:']").CountAsync() >= 5);
+        await Expect(admin.Locator("#process-problems[data-state=valid]")).ToBeVisibleAsync();
+        await admin.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("process-view.png"), FullPage = true });
+
+        var editor = admin.Locator("#process-editor");
+        var original = await editor.InputValueAsync();
+        await editor.FillAsync(original.Replace("rule: any", "rule: sometimes", StringComparison.Ordinal));
+        var problems = admin.Locator("#process-problems[data-state=invalid]");
+        await Expect(problems).ToBeVisibleAsync();
+        await Expect(problems.Locator("li[data-line]").First).ToContainTextAsync("sometimes");
+        var line = await problems.Locator("li[data-line]").First.GetAttributeAsync("data-line");
+        var expected = original.Split('\n').Select((text, i) => (text, i)).First(l => l.text.Contains("rule: any", StringComparison.Ordinal)).i + 1;
+        Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), line);
+        await Expect(admin.Locator(".fd-process-code button", new() { HasText = "Save draft" })).ToBeDisabledAsync();
+
+        await editor.FillAsync(original);
+        await Expect(admin.Locator("#process-problems[data-state=valid]")).ToBeVisibleAsync();
+        await admin.Context.CloseAsync();
+    }
+
+    async Task<JsonElement> CreateItTicketAsync(string subject)
+    {
+        using var alice = await app.ApiAsync("alice");
+        var response = await alice.PostAsJsonAsync("/api/v1/tickets", new { kind = "incident", desk = "it", subject, description = "From the console browser tests." });
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    async Task<JsonElement> GetTicketAsync(string userName, string number)
+    {
+        using var client = await app.ApiAsync(userName);
+        return await client.GetFromJsonAsync<JsonElement>($"/api/v1/tickets/{number}");
+    }
+}
