@@ -44,6 +44,10 @@ try
             foreach (var (ph, o) in broken) Log($"FAILED: {o.Operation} in {ph.Name} x{ph.Concurrency}: {o.Count} succeeded, {o.Errors} errors ({o.FirstError})");
             return broken.Count > 0 && Maybe("fail-on-errors") is not null ? 1 : 0;
         }
+        case "portal":
+            Console.WriteLine(await PortalPages.MeasureAsync(Need("url"), int.Parse(Maybe("clients") ?? "16", CultureInfo.InvariantCulture),
+                double.Parse(Maybe("seconds") ?? "10", CultureInfo.InvariantCulture), Log));
+            return 0;
         case "sqlite-ceiling":
             Console.WriteLine(SqliteCeiling.InsertsPerSecond(Need("path"), double.Parse(Maybe("seconds") ?? "5", CultureInfo.InvariantCulture)).ToString("F0", CultureInfo.InvariantCulture));
             return 0;

@@ -88,11 +88,19 @@ public static class SlaSweepScenario
             Path.Combine(Path.GetFullPath(serverDir), "Flowdesk.Web.dll"), "--urls", url,
             $"--Flowdesk:Database={database}", $"--ConnectionStrings:Flowdesk={connection}", $"--Flowdesk:DataPath={Path.Combine(data, "files")}",
             "--Flowdesk:Demo=true", "--Flowdesk:DemoTickets=0", "--Flowdesk:Jobs:Enabled=false", "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Flowdesk.Sla.SlaSweepJob=Information",
+            "--Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command=" + (Environment.GetEnvironmentVariable("FLOWDESK_BENCH_SQL_LOG") ?? "Warning"),
         })
             info.ArgumentList.Add(arg);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server");
-        process.OutputDataReceived += (_, _) => { };
+        // The sweep logs where its time went (find, evaluate, write); pass those lines on.
+        var serverLog = Environment.GetEnvironmentVariable("FLOWDESK_BENCH_SERVER_LOG");
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("SLA sweep:", StringComparison.Ordinal) == true) Console.Error.WriteLine("  server: " + e.Data.Trim());
+            if (serverLog is not null && e.Data is not null) lock (process) File.AppendAllText(serverLog, e.Data + "\n");
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

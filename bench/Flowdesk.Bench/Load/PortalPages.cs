@@ -36,6 +36,48 @@ public static partial class PortalPages
         ];
     }
 
+    /// <summary>
+    /// `flowdesk-bench portal --url URL [--clients 16] [--seconds 10]`: the portal pages alone against a running server,
+    /// each page on its own and both together, as requests per second and latency percentiles.
+    /// </summary>
+    public static async Task<string> MeasureAsync(string url, int clients, double seconds, Action<string> log)
+    {
+        var operations = await OperationsAsync(url);
+        var lines = new List<string> { "| pages | clients | req/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---|---|---|---|---|---|" };
+        foreach (var set in new IReadOnlyList<Operation>[] { [operations[0]], [operations[1]], operations })
+        {
+            var name = string.Join(" + ", set.Select(o => o.Name));
+            // Warm-up first (JIT, caches), then the measured run.
+            await Drive(set, clients, Math.Min(2, seconds));
+            var (count, errors, ms) = await Drive(set, clients, seconds);
+            ms.Sort();
+            double P(double q) => ms.Count == 0 ? double.NaN : ms[Math.Min(ms.Count - 1, (int)(q * ms.Count))];
+            var line = $"| {name} | {clients} | {count / seconds:F0} | {P(.5):F1} | {P(.95):F1} | {P(.99):F1} | {errors} |";
+            log(line);
+            lines.Add(line);
+        }
+        return string.Join('\n', lines);
+    }
+
+    static async Task<(int Count, int Errors, List<double> Milliseconds)> Drive(IReadOnlyList<Operation> operations, int clients, double seconds)
+    {
+        var deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(seconds * System.Diagnostics.Stopwatch.Frequency);
+        var results = await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            var random = new Random(c);
+            var (count, errors, ms) = (0, 0, new List<double>());
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
+            {
+                var start = System.Diagnostics.Stopwatch.GetTimestamp();
+                var status = await operations[random.Next(operations.Count)].Run(null!, random);
+                if ((int)status >= 300) errors++;
+                else { count++; ms.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds); }
+            }
+            return (count, errors, ms);
+        })));
+        return (results.Sum(r => r.count), results.Sum(r => r.errors), results.SelectMany(r => r.ms).ToList());
+    }
+
     static async Task<HttpStatusCode> Page(HttpClient http, string path)
     {
         using var response = await http.GetAsync(path, HttpCompletionOption.ResponseContentRead);

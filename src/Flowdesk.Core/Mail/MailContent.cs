@@ -78,11 +78,13 @@ public static partial class MailContent
         url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
         || url.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase);
 
-    static readonly HashSet<string> BlockElements = new(StringComparer.OrdinalIgnoreCase)
+    // Paragraph-like blocks stand apart with a blank line; line-like ones only start on a line of their own.
+    static readonly HashSet<string> ParagraphElements = new(StringComparer.OrdinalIgnoreCase)
     {
-        "P", "DIV", "BR", "LI", "UL", "OL", "TR", "TABLE", "H1", "H2", "H3", "H4", "H5", "H6", "BLOCKQUOTE", "PRE", "HR",
-        "SECTION", "ARTICLE", "HEADER", "FOOTER", "DL", "DT", "DD",
+        "P", "UL", "OL", "TABLE", "H1", "H2", "H3", "H4", "H5", "H6", "BLOCKQUOTE", "HR", "DL", "SECTION", "ARTICLE", "HEADER", "FOOTER",
     };
+
+    static readonly HashSet<string> LineElements = new(StringComparer.OrdinalIgnoreCase) { "DIV", "LI", "TR", "DT", "DD", "ADDRESS" };
 
     /// <summary>Readable text of an HTML document: block elements on their own lines, list items with "- ", no markup.</summary>
     public static string HtmlToText(string html)
@@ -105,21 +107,35 @@ public static partial class MailContent
                 case IElement e when e.NodeName is "SCRIPT" or "STYLE" or "HEAD" or "TITLE" or "TEMPLATE":
                     break;
                 case IElement e when e.NodeName == "PRE":
-                    text.Append('\n').Append(e.TextContent).Append('\n');
+                    text.Append("\n\n").Append(e.TextContent).Append("\n\n");
+                    break;
+                case IElement e when e.NodeName == "BR":
+                    text.Append('\n');
                     break;
                 case IElement e:
-                    var block = BlockElements.Contains(e.NodeName);
-                    if (block) text.Append('\n');
+                    var paragraph = ParagraphElements.Contains(e.NodeName);
+                    var line = LineElements.Contains(e.NodeName);
+                    if (paragraph) text.Append("\n\n");
+                    else if (line) StartLine(text);
                     if (e.NodeName == "LI") text.Append("- ");
                     if (e.NodeName is "TD" or "TH" && e.PreviousElementSibling is not null) text.Append('\t');
                     Walk(e, text);
                     if (e.NodeName == "A" && e.GetAttribute("href") is { } href && href.StartsWith("http", StringComparison.OrdinalIgnoreCase)
                         && !e.TextContent.Contains(href, StringComparison.Ordinal))
                         text.Append(" (").Append(href).Append(')');
-                    if (block) text.Append('\n');
+                    if (paragraph) text.Append("\n\n");
+                    else if (line) StartLine(text);
                     break;
             }
         }
+    }
+
+    static void StartLine(StringBuilder text)
+    {
+        // Spaces between the last text and here do not count.
+        var end = text.Length;
+        while (end > 0 && text[end - 1] == ' ') end--;
+        if (end > 0 && text[end - 1] != '\n') text.Append('\n');
     }
 
     /// <summary>Trailing spaces trimmed on each line, at most one blank line in a row, no blank lines at the ends.</summary>

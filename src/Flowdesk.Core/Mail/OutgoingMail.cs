@@ -77,12 +77,12 @@ public static class OutgoingMail
         message.Headers.Add("X-Auto-Response-Suppress", "All");
         var ticketTag = OneLine(payload.Number, 50) is { Length: > 0 } number ? number : payload.TicketId?.ToString("N");
         if (ticketTag is not null) message.Headers.Add(TicketHeader, ticketTag);
-        if (payload.Language is { Length: > 0 } language)
-            message.Headers.Add(HeaderId.ContentLanguage, Localization.Languages.Normalize(language));
-
         var body = new BodyBuilder { TextBody = payload.Text };
         if (!string.IsNullOrWhiteSpace(payload.Html)) body.HtmlBody = payload.Html;
         message.Body = body.ToMessageBody();
+        // A Content-* field belongs to the body entity in MimeKit; set on the message it would not be written.
+        if (payload.Language is { Length: > 0 } language)
+            message.Body.Headers.Add(HeaderId.ContentLanguage, Localization.Languages.Normalize(language));
         return message;
     }
 

@@ -32,7 +32,7 @@ public static class RequestActions
         foreach (var file in files.Where(f => !f.Ok)) errors.Add("files", file.ErrorKey!, file.Args);
         if (errors.Any) return PortalResult.Invalid(t, errors.ToDictionary());
 
-        var comment = ticket.AddComment(caller.PersonId, string.IsNullOrWhiteSpace(text) ? "📎" : text, isInternal: false, byStaff: staff, now);
+        var comment = ticket.AddComment(caller.PersonId, string.IsNullOrWhiteSpace(text) ? string.Join(", ", files.Select(f => f.FileName)) : text, isInternal: false, byStaff: staff, now);
         foreach (var file in files)
         {
             var attachment = await file.AttachAsync(db, ticket, comment.Id, caller.PersonId, now);

@@ -8,7 +8,9 @@ using Flowdesk.Persistence;
 using Flowdesk.Processes;
 using Flowdesk.Tickets;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -32,12 +34,18 @@ public sealed class SlaSweepJob : IScheduledJob
         var db = services.GetRequiredService<FlowdeskDb>();
         var clock = services.GetRequiredService<TimeProvider>();
         var options = services.GetService<IOptions<SlaSweepOptions>>()?.Value ?? new SlaSweepOptions();
-        await new SlaSweep(db, options.BatchSize).RunAsync(clock.GetUtcNow(), cancellationToken);
+        var result = await new SlaSweep(db, options.BatchSize).RunAsync(clock.GetUtcNow(), cancellationToken);
+        if (result.Candidates > 0)
+            services.GetService<ILogger<SlaSweepJob>>()?.LogInformation(
+                "SLA sweep: {Candidates} candidates, {Evaluated} evaluated, {Warnings} warnings, {Breaches} breaches, {Escalations} escalations; find {Find:F0} ms, evaluate {Evaluate:F0} ms, write {Write:F0} ms",
+                result.Candidates, result.Evaluated, result.Warnings, result.Breaches, result.Escalations,
+                result.FindMilliseconds, result.EvaluateMilliseconds, result.WriteMilliseconds);
     }
 }
 
 /// <summary>What one sweep did: open tickets looked at, tickets whose clocks were evaluated, events fired.</summary>
-public sealed record SlaSweepResult(int Candidates, int Evaluated, int Warnings, int Breaches, int Escalations);
+public sealed record SlaSweepResult(int Candidates, int Evaluated, int Warnings, int Breaches, int Escalations,
+    double FindMilliseconds = 0, double EvaluateMilliseconds = 0, double WriteMilliseconds = 0);
 
 /// <summary>
 /// Finds the SLA events that came due — warning, breach, each escalation level — on open tickets and acts on each
@@ -76,6 +84,8 @@ public sealed class SlaSweep(FlowdeskDb db, int batchSize = 500)
     public async Task<SlaSweepResult> RunAsync(DateTimeOffset now, CancellationToken ct)
     {
         now = now.ToUniversalTime();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        long evaluating = 0, writing = 0;
         policies = await db.SlaPolicies.AsNoTracking().ToListAsync(ct);
         calendars = await db.BusinessCalendars.AsNoTracking().Include(c => c.Years).ToDictionaryAsync(c => c.Id, ct);
 
@@ -91,12 +101,14 @@ public sealed class SlaSweep(FlowdeskDb db, int batchSize = 500)
                 t.AssigneeGroupId, t.RequesterId, s != null, s == null ? null : s.NextCheckAt, s == null ? null : s.FirstResponseDue,
                 s == null ? null : s.ResolutionDue, s == null ? null : s.Fired))
             .ToListAsync(ct);
-        if (candidates.Count == 0) return new SlaSweepResult(0, 0, 0, 0, 0);
+        var found = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (candidates.Count == 0) return new SlaSweepResult(0, 0, 0, 0, 0, found);
 
         Guid? actor = null;
         int evaluated = 0, warnings = 0, breaches = 0, escalations = 0;
         foreach (var batch in candidates.Chunk(Math.Clamp(batchSize, 1, 5000)))
         {
+            var evaluateFrom = System.Diagnostics.Stopwatch.GetTimestamp();
             List<StateRow> rows = [];
             List<Candidate> precise = [];
             foreach (var c in batch)
@@ -130,9 +142,14 @@ public sealed class SlaSweep(FlowdeskDb db, int batchSize = 500)
                 }
             }
 
+            var writeFrom = System.Diagnostics.Stopwatch.GetTimestamp();
+            evaluating += writeFrom - evaluateFrom;
             if (actions.Count == 0)
             {
+                await using var only = await db.Database.BeginTransactionAsync(ct);
                 await UpsertAsync(rows, now, ct);
+                await only.CommitAsync(ct);
+                writing += System.Diagnostics.Stopwatch.GetTimestamp() - writeFrom;
                 continue;
             }
             actor ??= await AutomationActor.IdAsync(db, ct);
@@ -145,8 +162,10 @@ public sealed class SlaSweep(FlowdeskDb db, int batchSize = 500)
             warnings += actions.Sum(a => a.Events.Count(e => e.Event == "sla.warning"));
             breaches += actions.Sum(a => a.Events.Count(e => e.Event == "sla.breach"));
             escalations += actions.Sum(a => a.Events.Count(e => e.Event == "sla.escalation"));
+            writing += System.Diagnostics.Stopwatch.GetTimestamp() - writeFrom;
         }
-        return new SlaSweepResult(candidates.Count, evaluated, warnings, breaches, escalations);
+        static double Ms(long ticks) => ticks * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
+        return new SlaSweepResult(candidates.Count, evaluated, warnings, breaches, escalations, found, Ms(evaluating), Ms(writing));
     }
 
     PolicyClock? Match(Candidate c)
@@ -357,37 +376,72 @@ public sealed class SlaSweep(FlowdeskDb db, int batchSize = 500)
         }
     }
 
-    /// <summary>Writes the sweep's record per ticket with multi-row upserts (the first sweep of a large desk writes one row per open ticket).</summary>
+    const string UpsertTail = " ON CONFLICT (ticket_id) DO UPDATE SET first_response_due = excluded.first_response_due, resolution_due = excluded.resolution_due, "
+        + "next_check_at = excluded.next_check_at, fired = excluded.fired, checked_at = excluded.checked_at";
+
+    /// <summary>
+    /// Writes the sweep's record per ticket, inside the batch's transaction (the first sweep of a large desk writes one
+    /// row per open ticket): on SQLite one prepared single-row upsert run per row (in-process, so a call is cheap, while
+    /// binding thousands of named parameters to one statement is not); on PostgreSQL multi-row upserts (one round trip
+    /// per 400 rows).
+    /// </summary>
     async Task UpsertAsync(List<StateRow> rows, DateTimeOffset now, CancellationToken ct)
     {
+        if (rows.Count == 0) return;
+        const string Insert = "INSERT INTO sla_sweep_states (ticket_id, first_response_due, resolution_due, next_check_at, fired, checked_at) VALUES ";
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            static object Ticks(DateTimeOffset? at) => at is { } v ? v.UtcTicks : DBNull.Value;
+            var command = db.Database.GetDbConnection().CreateCommand();
+            await using (command)
+            {
+                command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+                command.CommandText = Insert + "(@id, @first, @resolution, @next, @fired, @checked)" + UpsertTail;
+                var parameters = new[] { "id", "first", "resolution", "next", "fired", "checked" }.Select(name =>
+                {
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = "@" + name;
+                    command.Parameters.Add(parameter);
+                    return parameter;
+                }).ToArray();
+                foreach (var r in rows)
+                {
+                    parameters[0].Value = r.TicketId.ToString().ToUpperInvariant();
+                    parameters[1].Value = Ticks(r.FirstResponseDue);
+                    parameters[2].Value = Ticks(r.ResolutionDue);
+                    parameters[3].Value = Ticks(r.NextCheckAt);
+                    parameters[4].Value = r.Fired;
+                    parameters[5].Value = now.UtcTicks;
+                    await command.ExecuteNonQueryAsync(ct);
+                }
+            }
+            return;
+        }
+
         const int RowsPerStatement = 400;
-        var sqlite = db.Provider == DatabaseProvider.Sqlite;
-        using var factory = db.Database.GetDbConnection().CreateCommand();
-        object Id(Guid id) => sqlite ? id.ToString().ToUpperInvariant() : id;
-        object At(DateTimeOffset? at) => at is not { } v ? DBNull.Value : sqlite ? v.UtcTicks : v.ToUniversalTime();
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
-            var sql = new StringBuilder("INSERT INTO sla_sweep_states (ticket_id, first_response_due, resolution_due, next_check_at, fired, checked_at) VALUES ");
+            var sql = new StringBuilder(Insert);
             List<object> parameters = [];
-            string P(object value)
+            string P(object? value, NpgsqlTypes.NpgsqlDbType type)
             {
-                var parameter = factory.CreateParameter();
-                parameter.ParameterName = "p" + parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                parameter.Value = value;
-                // A null instant still needs a type on PostgreSQL.
-                if (!sqlite && value is DBNull) parameter.DbType = System.Data.DbType.DateTimeOffset;
+                var parameter = new Npgsql.NpgsqlParameter("p" + parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), type)
+                {
+                    Value = value ?? DBNull.Value,
+                };
                 parameters.Add(parameter);
                 return "@" + parameter.ParameterName;
             }
+            const NpgsqlTypes.NpgsqlDbType At = NpgsqlTypes.NpgsqlDbType.TimestampTz;
             for (var i = 0; i < chunk.Length; i++)
             {
                 var r = chunk[i];
                 sql.Append(i == 0 ? "(" : ", (")
-                    .Append(P(Id(r.TicketId))).Append(", ").Append(P(At(r.FirstResponseDue))).Append(", ").Append(P(At(r.ResolutionDue))).Append(", ")
-                    .Append(P(At(r.NextCheckAt))).Append(", ").Append(P(r.Fired)).Append(", ").Append(P(At(now))).Append(')');
+                    .Append(P(r.TicketId, NpgsqlTypes.NpgsqlDbType.Uuid)).Append(", ").Append(P(r.FirstResponseDue?.ToUniversalTime(), At)).Append(", ")
+                    .Append(P(r.ResolutionDue?.ToUniversalTime(), At)).Append(", ").Append(P(r.NextCheckAt?.ToUniversalTime(), At)).Append(", ")
+                    .Append(P(r.Fired, NpgsqlTypes.NpgsqlDbType.Text)).Append(", ").Append(P(now, At)).Append(')');
             }
-            sql.Append(" ON CONFLICT (ticket_id) DO UPDATE SET first_response_due = excluded.first_response_due, resolution_due = excluded.resolution_due, ")
-                .Append("next_check_at = excluded.next_check_at, fired = excluded.fired, checked_at = excluded.checked_at");
+            sql.Append(UpsertTail);
             await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
         }
     }

@@ -107,6 +107,7 @@ public sealed class ConsoleBrowserTests(BrowserApp app)
         await Expect(diagram.Locator(".fd-node-task")).ToHaveCountAsync(2);
         Assert.True(await diagram.Locator(".fd-node[data-node^='state:']").CountAsync() >= 5);
         await Expect(admin.Locator("#process-problems[data-state=valid]")).ToBeVisibleAsync();
+        await Expect(admin.Locator("#process-editor")).ToBeEnabledAsync();
         await admin.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("process-view.png"), FullPage = true });
 
         var editor = admin.Locator("#process-editor");

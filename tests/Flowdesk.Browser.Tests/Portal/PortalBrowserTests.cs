@@ -44,7 +44,7 @@ public sealed class PortalBrowserTests(BrowserApp app)
         await Expect(alice.Locator(".fd-timeline")).ToContainTextAsync("经理审批：等待 Bob Chen 审批");
         await Expect(alice.Locator(".fd-promise")).ToContainTextAsync("前完成");
 
-        await alice.GetByRole(AriaRole.Link, new() { Name = "我的申请" }).ClickAsync();
+        await alice.Locator(".fd-portal-nav").GetByRole(AriaRole.Link, new() { Name = "我的申请" }).ClickAsync();
         await Expect(alice.Locator(".fd-requests")).ToContainTextAsync(number);
 
         var bob = await app.SignedInPageAsync("bob");

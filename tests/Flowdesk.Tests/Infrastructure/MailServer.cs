@@ -299,6 +299,7 @@ public sealed class MailServer : IAsyncDisposable
             transport_maps = texthash:{PostfixConfig}/transport
             smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
             smtpd_recipient_restrictions = check_recipient_access texthash:{PostfixConfig}/recipient_access
+            smtpd_reject_unlisted_recipient = no
             local_header_rewrite_clients =
             smtpd_banner = $myhostname ESMTP
             biff = no

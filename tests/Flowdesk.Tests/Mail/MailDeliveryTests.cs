@@ -36,7 +36,7 @@ public sealed class MailDeliveryTests(MailApp app)
         Assert.Equal($"outbox-{message.Id:N}@example.org", mail.MessageId);
         Assert.Equal("auto-generated", mail.Headers[HeaderId.AutoSubmitted]);
         Assert.Equal("IT-000123", mail.Headers["X-Flowdesk-Ticket"]);
-        Assert.Equal("zh-CN", mail.Headers[HeaderId.ContentLanguage]);
+        Assert.Equal("zh-CN", mail.Body!.Headers[HeaderId.ContentLanguage]);
         Assert.Equal("outbox-00000000000000000000000000000001@example.org", mail.InReplyTo);
         Assert.Equal(["ticket.0123456789abcdef0123456789abcdef@flowdesk"], mail.References);
         Assert.Equal("servicedesk@example.org", mail.From.Mailboxes.Single().Address);

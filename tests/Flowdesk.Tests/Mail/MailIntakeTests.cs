@@ -156,7 +156,9 @@ public sealed class MailIntakeTests(MailApp app)
         Assert.Equal((4, 4, 0, 0), (result.Fetched, result.Ignored, result.Tickets, result.Comments));
         var records = await app.RecordsAsync(Local(inbox));
         Assert.All(records, r => Assert.Equal((MailOutcome.Ignored, (Guid?)null), (r.Outcome, r.TicketId)));
-        Assert.Equal(["auto-submitted", "no-sender", "own-address", "report"], records.Select(r => r.Reason!).Order(StringComparer.Ordinal));
+        // Postfix marks its bounce Auto-Submitted: auto-replied (it also has Return-Path <> and is a multipart/report).
+        Assert.Equal(["auto-submitted", "auto-submitted", "no-sender", "own-address"], records.Select(r => r.Reason!).Order(StringComparer.Ordinal));
+        Assert.Contains(records, r => r.FromAddress is { } from && from.StartsWith("MAILER-DAEMON@", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(0, await app.Mail.UnseenCountAsync(inbox.User!));
     }
 
@@ -321,7 +323,8 @@ public sealed class MailIntakeTests(MailApp app)
         await app.ReceiveAsync(inbox, raw, sender);
         await app.PollAsync(inbox);
         var ticket = await app.TicketAsync(Assert.Single(await app.RecordsAsync(Local(inbox))).TicketId!.Value);
-        Assert.Equal("Printer Bcc: victim@example.com X-Evil: yes", ticket.Subject);
+        // MimeKit unfolds the decoded subject; whatever is left is one line.
+        Assert.Equal("PrinterBcc: victim@example.comX-Evil: yes", ticket.Subject);
 
         var reply = MailDeliveryTests.Outbox(new EmailPayload(new EmailRecipient(sender), ticket.Subject + "\r\nBcc: victim@example.com", "We are on it.", Number: ticket.Number));
         await app.DeliverAsync(reply);
@@ -330,7 +333,7 @@ public sealed class MailIntakeTests(MailApp app)
         Assert.Null(delivered.Headers["X-Evil"]);
         Assert.Null(delivered.Headers[HeaderId.Bcc]);
         Assert.Single(delivered.Headers, h => h.Id == HeaderId.Subject);
-        Assert.Equal($"[{ticket.Number}] Printer Bcc: victim@example.com X-Evil: yes Bcc: victim@example.com", delivered.Subject);
+        Assert.Equal($"[{ticket.Number}] {ticket.Subject} Bcc: victim@example.com", delivered.Subject);
     }
 
     [Fact]

@@ -123,7 +123,7 @@ public sealed class MailRulesTests
             "<form action=\"https://x\"><input name=\"p\"></form><object data=\"x\"></object><svg onload=\"x()\"></svg>",
             new Dictionary<string, string> { ["part1.abc@host"] = "/api/v1/attachments/42" });
         Assert.Contains("<img src=\"/api/v1/attachments/42\">", html);
-        Assert.Contains("color: red", html);
+        Assert.Contains("color: rgba(255, 0, 0, 1)", html);
         Assert.Contains("href=\"https://ok.example\"", html);
         Assert.Contains("href=\"mailto:a@b.c\"", html);
         Assert.Contains("rel=\"noopener noreferrer nofollow\"", html);

@@ -22,12 +22,12 @@ public sealed class BellTests(NotificationsApp app)
         using var browser = Browser.Open(app);
         Assert.DoesNotContain("fd-bell", (await browser.Get("/signin")).Html, StringComparison.Ordinal);
         await browser.SignedInAs("bell.owner");
-        var page = await browser.Get("/");
+        var page = await browser.Get("/tickets");
         Assert.Contains("data-unread=\"2\"", page.Html, StringComparison.Ordinal);
         var bell = page.Html[page.Html.IndexOf("fd-bell", StringComparison.Ordinal)..][..600];
         Assert.True(page.Html.Contains("Notifications, 2 unread", StringComparison.Ordinal), bell);
 
         await (await owner.PostAsync("/api/v1/me/notifications/read-all", null)).ShouldBe(HttpStatusCode.OK);
-        Assert.Contains("data-unread=\"0\"", (await browser.Get("/")).Html, StringComparison.Ordinal);
+        Assert.Contains("data-unread=\"0\"", (await browser.Get("/tickets")).Html, StringComparison.Ordinal);
     }
 }

@@ -108,7 +108,7 @@ public static class ProcessDiagram
             y = laneTop + rows * (NodeHeight + RowGap) - RowGap;
         }
 
-        var width = Math.Max(nodes.Max(n => n.X + n.Width) + Margin, 480);
+        var width = Math.Max(nodes.Max(n => n.X + n.Width) + Margin, Margin + Legend(text).Sum(l => LegendWidth(l.Label)));
         var height = y + Margin + 34; // room for the legend
         return new DiagramLayout(width, height, nodes, edges, Svg(definition, version, text, width, height, nodes, edges, lanes));
     }
@@ -175,6 +175,11 @@ public static class ProcessDiagram
         }
     }
 
+    static (string Style, string Label)[] Legend(DiagramText text) =>
+        [("staff", text.Staff), ("anyone", text.Anyone), ("requester", text.Requester), ("engine", text.Engine), ("after", text.After)];
+
+    static double LegendWidth(string label) => 64 + label.Sum(c => c >= '\u2e80' ? 14.0 : 7.5);
+
     /// <summary>The label cut to what fits in the box at 13 px (CJK characters are about twice as wide); the full text is its tooltip.</summary>
     public static string Fit(string label, double width)
     {
@@ -214,11 +219,11 @@ public static class ProcessDiagram
         // Legend: who may make each kind of move.
         var legendY = height - 18;
         var x = Margin;
-        foreach (var (style, label) in new[] { ("staff", text.Staff), ("anyone", text.Anyone), ("requester", text.Requester), ("engine", text.Engine), ("after", text.After) })
+        foreach (var (style, label) in Legend(text))
         {
             svg.Append($"<path class=\"fd-edge fd-edge-{style}\" d=\"M{P(x)},{P(legendY)} L{P(x + 28)},{P(legendY)}\" marker-end=\"url(#arrow-{style})\"/>");
             svg.Append($"<text class=\"fd-legend\" x=\"{P(x + 34)}\" y=\"{P(legendY + 4)}\">{E(label)}</text>");
-            x += 64 + label.Sum(c => c >= '\u2e80' ? 14.0 : 7.5);
+            x += LegendWidth(label);
         }
         svg.Append("</svg>");
         return svg.ToString();
