@@ -66,7 +66,7 @@ public static class CatalogEndpoints
 
             var errors = new FieldErrors(t);
             var subject = request.Subject is null ? null : errors.Line("subject", request.Subject, TicketLimits.SubjectMax, required: false);
-            var form = await FormSubmission.ValidateAsync(db, definition.Form, request.Fields, requester, t, ct);
+            var form = await FormSubmission.ValidateAsync(db, caller, definition.Form, request.Fields, requester, t, ct);
             foreach (var (field, messages) in form.Errors)
                 foreach (var message in messages) errors.AddText($"fields.{field}", message);
             if (errors.Any) return Union<Idempotency.Created<TicketView>, IResult>.Fail(Problems.Validation(t, errors.ToDictionary()));

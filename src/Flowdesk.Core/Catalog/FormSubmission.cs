@@ -4,6 +4,7 @@ using Flowdesk.Persistence;
 using Flowdesk.Processes;
 using Flowdesk.Processes.Definitions;
 using Flowdesk.Processes.Forms;
+using Flowdesk.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
@@ -14,10 +15,10 @@ public static class FormSubmission
 {
     public sealed record Outcome(JsonObject Values, IReadOnlyDictionary<string, List<string>> Errors);
 
-    public static async Task<Outcome> ValidateAsync(FlowdeskDb db, IReadOnlyList<FormField> form, JsonObject? submitted, RequesterProfile requester,
+    public static async Task<Outcome> ValidateAsync(FlowdeskDb db, Caller caller, IReadOnlyList<FormField> form, JsonObject? submitted, RequesterProfile requester,
         IStringLocalizer t, CancellationToken ct)
     {
-        var result = await FormValidator.ValidateAsync(form, submitted, requester, new Lookups(db), null, ct);
+        var result = await FormValidator.ValidateAsync(form, submitted, requester, new Lookups(db, caller), null, ct);
         var errors = result.Errors.ToDictionary(e => e.Key, e => e.Value.Select(error => Localize(t, error)).ToList(), StringComparer.Ordinal);
         return new Outcome(result.Values, errors);
     }
@@ -28,7 +29,7 @@ public static class FormSubmission
         return text.ResourceNotFound ? error.Message : text.Value;
     }
 
-    sealed class Lookups(FlowdeskDb db) : IFormLookups
+    sealed class Lookups(FlowdeskDb db, Caller caller) : IFormLookups
     {
         public async ValueTask<bool> PersonExistsAsync(string userName, CancellationToken ct) =>
             await db.Users.AnyAsync(p => p.NormalizedUserName == userName.ToUpperInvariant() && p.IsActive && !p.IsIntegration, ct);
@@ -38,7 +39,8 @@ public static class FormSubmission
         // Assets arrive with the CMDB; until then no asset value can be valid.
         public ValueTask<bool> AssetExistsAsync(string tag, CancellationToken ct) => ValueTask.FromResult(false);
 
+        // Only a file the caller may see: an id is not a capability, so someone else's attachment reads as unknown.
         public async ValueTask<bool> AttachmentExistsAsync(string id, CancellationToken ct) =>
-            Guid.TryParse(id, out var attachmentId) && await db.Attachments.AnyAsync(a => a.Id == attachmentId, ct);
+            Guid.TryParse(id, out var attachmentId) && await db.Attachments.VisibleTo(db.Tickets, caller).AnyAsync(a => a.Id == attachmentId, ct);
     }
 }

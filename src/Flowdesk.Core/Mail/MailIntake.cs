@@ -71,6 +71,11 @@ public sealed partial class MailIntake(FlowdeskDb db, AttachmentStore store, Mai
                 return await SaveAsync(record, null, ct);
             }
 
+            if (Unreadable(message) is { } why)
+            {
+                using var stream = new MemoryStream(raw, writable: false);
+                return await QuarantineAsync(inbox, desk, stream, raw.LongLength, message, "unparseable", why, ct, key);
+            }
             if (Sender(message) is not { } from)
             {
                 using var stream = new MemoryStream(raw, writable: false);
@@ -331,6 +336,14 @@ public sealed partial class MailIntake(FlowdeskDb db, AttachmentStore store, Mai
         if (message.HtmlBody is { } html) return MailContent.HtmlToText(html);
         return "";
     }
+
+    /// <summary>Why nothing of the body can be read (a multipart in which no part was found), or null.</summary>
+    static string? Unreadable(MimeMessage message) => message.Body switch
+    {
+        Multipart { Count: 0 } multipart => $"The MIME structure cannot be read: the {multipart.ContentType.MimeType} has no parts " +
+            (string.IsNullOrEmpty(multipart.Boundary) ? "(it names no boundary)." : $"(its boundary \"{OutgoingMail.OneLine(multipart.Boundary, 70)}\" never occurs)."),
+        _ => null,
+    };
 
     /// <summary>The last part of every multipart whose closing boundary never came: the message ended inside it.</summary>
     static HashSet<MimeEntity> IncompleteParts(MimeMessage message, byte[] raw)

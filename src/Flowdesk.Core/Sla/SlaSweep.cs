@@ -376,6 +376,8 @@ public sealed class SlaSweep(FlowdeskDb db, int batchSize = 500)
         }
     }
 
+    static readonly string[] UpsertParameters = ["id", "first", "resolution", "next", "fired", "checked"];
+
     const string UpsertTail = " ON CONFLICT (ticket_id) DO UPDATE SET first_response_due = excluded.first_response_due, resolution_due = excluded.resolution_due, "
         + "next_check_at = excluded.next_check_at, fired = excluded.fired, checked_at = excluded.checked_at";
 
@@ -397,7 +399,7 @@ public sealed class SlaSweep(FlowdeskDb db, int batchSize = 500)
             {
                 command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
                 command.CommandText = Insert + "(@id, @first, @resolution, @next, @fired, @checked)" + UpsertTail;
-                var parameters = new[] { "id", "first", "resolution", "next", "fired", "checked" }.Select(name =>
+                var parameters = UpsertParameters.Select(name =>
                 {
                     var parameter = command.CreateParameter();
                     parameter.ParameterName = "@" + name;

@@ -428,7 +428,7 @@ public sealed class MailServer : IAsyncDisposable
         foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), Prefix + "*"))
         {
             var owner = Path.Combine(dir, "owner.pid");
-            if (File.Exists(owner) && ProcessAlive(owner)) continue;
+            if (File.Exists(owner) ? ProcessAlive(owner) : Directory.GetCreationTimeUtc(dir) > DateTime.UtcNow.AddMinutes(-10)) continue; // a run starting right now
             Stop(dir);
         }
     }

@@ -297,19 +297,48 @@ public sealed class MailIntakeTests(MailApp app)
     }
 
     [Fact]
-    public async Task MessageThatIsNotMime_IsQuarantined()
+    public async Task MultipartWithoutReadableParts_IsQuarantined_WithItsRawMessage()
     {
         var inbox = MailApp.NewInbox();
         var sender = $"garbage-{MailFixtures.NewTag()}@example.com";
-        // Headers in a charset MimeKit refuses and no sender: nothing in it names anyone to answer.
-        var raw = Encoding.ASCII.GetBytes($"Message-ID: <garbage.{sender}>\r\nContent-Type: multipart/mixed\r\n\r\n\u0001\u0002binary junk\r\n");
+        // A multipart that names no boundary: no part of it can be found, so nothing of it can be read.
+        var raw = Encoding.ASCII.GetBytes($"From: <{sender}>\r\nSubject: Garbage {sender}\r\nMessage-ID: <garbage.{sender}>\r\n" +
+            "MIME-Version: 1.0\r\nContent-Type: multipart/mixed\r\n\r\n\u0001\u0002binary junk\r\n");
         await app.ReceiveAsync(inbox, raw, sender);
 
         var result = await app.PollAsync(inbox);
 
-        Assert.Equal((0, 0), (result.Tickets, result.Comments));
+        Assert.Equal((1, 0), (result.Quarantined, result.Tickets));
         var record = Assert.Single(await app.RecordsAsync(Local(inbox)));
-        Assert.True(record.Outcome is MailOutcome.Quarantined or MailOutcome.Ignored, $"{record.Outcome} {record.Reason}");
+        Assert.Equal((MailOutcome.Quarantined, "unparseable"), (record.Outcome, record.Reason));
+        Assert.Contains("multipart/mixed", record.Detail);
+        Assert.Equal(sender, record.FromAddress);
+        using var admin = await app.ClientFor("admin");
+        var download = await admin.GetAsync($"/api/v1/admin/mail/quarantine/{record.Id}/raw");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Contains("binary junk", Encoding.ASCII.GetString(await download.Content.ReadAsByteArrayAsync()));
+    }
+
+    [Fact]
+    public async Task ProcessedMessages_AreMovedWhenTheInboxSaysSo()
+    {
+        var inbox = MailApp.NewInbox(moveTo: "Processed");
+        using (var imap = await app.Mail.ImapAsync(inbox.User!))
+        {
+            await imap.GetFolder(imap.PersonalNamespaces[0]).CreateAsync("Processed", true);
+            await imap.DisconnectAsync(true);
+        }
+        var sender = $"move-{MailFixtures.NewTag()}@example.com";
+        await app.ReceiveAsync(inbox, Compose(new MailboxAddress("Move", sender), "Move me " + sender, "Hi"), sender);
+
+        var result = await app.PollAsync(inbox);
+
+        Assert.Equal(1, result.Tickets);
+        Assert.Empty(await app.Mail.MessagesAsync(inbox.User!));
+        using var check = await app.Mail.ImapAsync(inbox.User!);
+        var processed = await check.GetFolderAsync("Processed");
+        await processed.OpenAsync(MailKit.FolderAccess.ReadOnly);
+        Assert.Equal(1, processed.Count);
     }
 
     [Fact]

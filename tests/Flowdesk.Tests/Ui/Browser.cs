@@ -76,7 +76,7 @@ public sealed partial class Browser : IDisposable
 
         public string Text(int length) => Html.Length <= length ? Html : Html[..length];
 
-        /// <summary>The page without the per-request antiforgery tokens, for comparing two pages.</summary>
+        /// <summary>The page without the per-request antiforgery tokens and component markers (prerender ids, descriptors), for comparing two pages.</summary>
         public string Stable => ComponentState().Replace(TokenValue().Replace(Html, "value=\"token\""), "");
 
         public (string Action, Dictionary<string, string> Hidden) Form(string nameOrAction)
@@ -106,7 +106,7 @@ public sealed partial class Browser : IDisposable
         [GeneratedRegex("(?<=name=\"__RequestVerificationToken\" )value=\"[^\"]*\"")]
         private static partial Regex TokenValue();
 
-        [GeneratedRegex("<!--Blazor-[A-Za-z-]+-State:[^>]*-->")]
+        [GeneratedRegex("<!--Blazor(-[A-Za-z-]+-State)?:[^>]*-->")]
         private static partial Regex ComponentState();
     }
 }
