@@ -15,6 +15,7 @@ namespace Flowdesk.Bench;
 /// be due yet), 2% opened two to six days ago (warned, breached, escalated) — then runs the sweep through the
 /// admin API (POST /api/v1/admin/jobs/sla.sweep/run, which runs it in the request): the first run finds every ticket
 /// new to it and acts on the overdue ones, the next runs are the steady once-a-minute sweep.
+/// For diagnosis: FLOWDESK_BENCH_SERVER_LOG=FILE keeps the server's output, FLOWDESK_BENCH_SQL_LOG=Information adds every SQL command with its time.
 /// </summary>
 public static class SlaSweepScenario
 {

@@ -96,8 +96,9 @@ public static class MailAdminEndpoints
     static async Task<List<Guid>> VisibleDesksAsync(Caller caller, FlowdeskDb db, CancellationToken ct)
     {
         var all = await db.Desks.AsNoTracking().Select(d => new { d.Id, d.Confidential }).ToListAsync(ct);
-        return all.Where(d => caller.AdminDeskIds.Contains(d.Id) || caller.StaffDeskIds.Contains(d.Id) && caller.IsSystemAdmin
-            || caller.IsSystemAdmin && !d.Confidential).Select(d => d.Id).ToList();
+        // Like tickets: a confidential desk's mail only for its own people.
+        return all.Where(d => caller.AdminDeskIds.Contains(d.Id)
+            || (caller.IsSystemAdmin && (!d.Confidential || caller.StaffDeskIds.Contains(d.Id)))).Select(d => d.Id).ToList();
     }
 
     static InboundMailView View(InboundMail m, string desk, Dictionary<Guid, string> numbers, IStringLocalizer t) => new(

@@ -92,7 +92,7 @@ public static partial class MailContent
         var document = new HtmlParser().ParseDocument(html);
         var text = new StringBuilder();
         Walk(document.Body ?? (INode)document, text);
-        return Tidy(text.ToString());
+        return Tidy(text.ToString(), trimStart: true);
     }
 
     static void Walk(INode node, StringBuilder text)
@@ -138,10 +138,13 @@ public static partial class MailContent
         if (end > 0 && text[end - 1] != '\n') text.Append('\n');
     }
 
-    /// <summary>Trailing spaces trimmed on each line, at most one blank line in a row, no blank lines at the ends.</summary>
-    public static string Tidy(string text)
+    /// <summary>
+    /// Trailing spaces trimmed on each line (leading ones too with <paramref name="trimStart"/>, for text made from HTML,
+    /// where they are layout), at most one blank line in a row, no blank lines at the ends.
+    /// </summary>
+    public static string Tidy(string text, bool trimStart = false)
     {
-        var lines = text.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n').Select(l => l.TrimEnd().TrimStart(' '));
+        var lines = text.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n').Select(l => trimStart ? l.Trim() : l.TrimEnd());
         var result = new StringBuilder();
         var blank = 0;
         foreach (var line in lines)

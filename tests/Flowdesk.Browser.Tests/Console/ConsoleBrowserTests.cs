@@ -122,7 +122,8 @@ public sealed class ConsoleBrowserTests(BrowserApp app)
         await Expect(admin.Locator(".fd-process-code button", new() { HasText = "Save draft" })).ToBeDisabledAsync();
 
         await editor.FillAsync(original);
-        await Expect(admin.Locator("#process-problems[data-state=valid]")).ToBeVisibleAsync();
+        // Validation runs after a pause in typing and reads the installation's references; a loaded CI machine can be slow.
+        await Expect(admin.Locator("#process-problems[data-state=valid]")).ToBeVisibleAsync(new() { Timeout = 45_000 });
         await admin.Context.CloseAsync();
     }
 

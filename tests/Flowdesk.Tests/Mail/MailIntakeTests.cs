@@ -320,6 +320,27 @@ public sealed class MailIntakeTests(MailApp app)
     }
 
     [Fact]
+    public async Task QuarantineOfAConfidentialDesk_IsForItsOwnAdminsOnly()
+    {
+        var inbox = MailApp.NewInbox("hr");
+        var sender = $"hr-{MailFixtures.NewTag()}@example.com";
+        var raw = Encoding.ASCII.GetBytes($"From: <{sender}>\r\nSubject: Salary {sender}\r\nMessage-ID: <hr.{sender}>\r\n" +
+            "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"none\"\r\n\r\nno parts here\r\n");
+        await app.ReceiveAsync(inbox, raw, sender);
+        await app.PollAsync(inbox);
+        var id = Assert.Single(await app.RecordsAsync(Local(inbox))).Id.ToString();
+
+        using var zhang = await app.ClientFor("zhang.hr");
+        var hrAdmin = await (await zhang.GetAsync("/api/v1/admin/mail/quarantine?desk=hr&pageSize=200")).ShouldBe(HttpStatusCode.OK);
+        Assert.Contains(hrAdmin.GetProperty("items").EnumerateArray(), i => i.Str("id") == id);
+        using var admin = await app.ClientFor("admin");
+        var systemAdmin = await (await admin.GetAsync("/api/v1/admin/mail/quarantine?pageSize=200")).ShouldBe(HttpStatusCode.OK);
+        Assert.DoesNotContain(systemAdmin.GetProperty("items").EnumerateArray(), i => i.Str("id") == id);
+        await (await admin.GetAsync($"/api/v1/admin/mail/quarantine/{id}/raw")).ShouldBe(HttpStatusCode.NotFound);
+        await (await admin.GetAsync("/api/v1/admin/mail/messages?outcome=sideways")).ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task ProcessedMessages_AreMovedWhenTheInboxSaysSo()
     {
         var inbox = MailApp.NewInbox(moveTo: "Processed");
