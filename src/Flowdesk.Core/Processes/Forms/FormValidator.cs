@@ -110,7 +110,8 @@ public static class FormValidator
     /// <summary>Problems in a form's definition; empty when the form is sound.</summary>
     public static IReadOnlyList<FormDefinitionError> CheckDefinition(IReadOnlyList<FormField> form) => FormDefinition.Check(form);
 
-    static JsonNode? Initial(FormField field, JsonObject? submitted, RequesterProfile profile)
+    /// <summary>A field's starting value: what was submitted, else its fixed default, else the one from the requester's profile.</summary>
+    internal static JsonNode? Initial(FormField field, JsonObject? submitted, RequesterProfile profile)
     {
         if (submitted is not null && submitted.TryGetPropertyValue(field.Id, out var given))
             return IsEmpty(given) ? null : given!.DeepClone();
@@ -137,10 +138,10 @@ public static class FormValidator
 
     // A condition that does not parse was refused at import; should one slip through, the field stays
     // visible (nothing the requester typed is lost) and is not conditionally required.
-    static bool IsVisible(FormField field, IConditionScope scope) =>
+    internal static bool IsVisible(FormField field, IConditionScope scope) =>
         string.IsNullOrWhiteSpace(field.VisibleIf) || ConditionCache.Get(field.VisibleIf) is not { } condition || condition.Evaluate(scope);
 
-    static bool IsRequired(FormField field, IConditionScope scope) =>
+    internal static bool IsRequired(FormField field, IConditionScope scope) =>
         field.Required || (!string.IsNullOrWhiteSpace(field.RequiredIf) && ConditionCache.Get(field.RequiredIf) is { } condition && condition.Evaluate(scope));
 
     /// <summary>The type, length, range, option and pattern checks of one non-empty value.</summary>
@@ -265,7 +266,7 @@ public static class FormValidator
     static string Show(decimal number) => number.ToString("0.############################", CultureInfo.InvariantCulture);
 
     /// <summary>What form conditions read: the form's values, the requester, and anything else from the context.</summary>
-    sealed class FormScope(JsonObject values, RequesterProfile profile, IConditionScope? context) : IConditionScope
+    internal sealed class FormScope(JsonObject values, RequesterProfile profile, IConditionScope? context) : IConditionScope
     {
         public JsonNode? Resolve(string path)
         {
