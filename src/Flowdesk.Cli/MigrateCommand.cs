@@ -25,7 +25,7 @@ static class MigrateCommand
             return ExitCodes.Ok;
         }
         foreach (var migration in pending) Console.WriteLine($"  applying {migration}");
-        await db.Database.MigrateAsync(ct);
+        await db.MigrateAsync(ct);
         Console.WriteLine($"Applied {pending.Count} migration(s).");
         return ExitCodes.Ok;
     }

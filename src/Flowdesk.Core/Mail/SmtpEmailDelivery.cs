@@ -20,6 +20,27 @@ public sealed class SmtpEmailDelivery(FlowdeskDb db, IServiceProvider services, 
 
     public string Kind => EmailKind;
 
+    public const string NotConfigured = "Mail configuration: Smtp:Host and Smtp:From are required to send mail; the message waits until they are set.";
+
+    /// <summary>
+    /// Mail waits, unclaimed, while no SMTP server is configured (a fresh install, the benchmark). Settings that do not
+    /// read at all count as available here, so that an attempt records the key at fault as the message's error.
+    /// </summary>
+    public string? Unavailable
+    {
+        get
+        {
+            try
+            {
+                return services.GetRequiredService<MailSettings>().Smtp.IsConfigured ? null : NotConfigured;
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        }
+    }
+
     public async Task DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
         var payload = EmailPayload.Parse(message.Payload)
@@ -29,7 +50,7 @@ public sealed class SmtpEmailDelivery(FlowdeskDb db, IServiceProvider services, 
         var settings = services.GetRequiredService<MailSettings>();
         var smtp = settings.Smtp;
         if (!smtp.IsConfigured)
-            throw new InvalidOperationException("Mail configuration: Smtp:Host and Smtp:From are required to send mail; the message waits until they are set.");
+            throw new InvalidOperationException(NotConfigured);
 
         MimeMessage mail;
         try

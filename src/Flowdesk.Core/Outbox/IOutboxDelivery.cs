@@ -10,6 +10,12 @@ public interface IOutboxDelivery
 {
     string Kind { get; }
 
+    /// <summary>
+    /// Why this delivery cannot send anything now (its settings are missing), or null when it can. Messages of its
+    /// kind then wait unclaimed, with this as their error, and no attempt is spent on them.
+    /// </summary>
+    string? Unavailable => null;
+
     Task DeliverAsync(OutboxMessage message, CancellationToken cancellationToken);
 }
 

@@ -54,9 +54,15 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, TimeProvider clock
     {
         now = now.ToUniversalTime();
         List<string> kinds;
+        Dictionary<string, string> unavailable;
         using (var scope = scopes.CreateScope())
-            kinds = scope.ServiceProvider.GetServices<IOutboxDelivery>().Select(d => d.Kind).Distinct(StringComparer.Ordinal).ToList();
-        await FlagUndeliverableAsync(kinds, ct);
+        {
+            var deliveries = scope.ServiceProvider.GetServices<IOutboxDelivery>().ToList();
+            unavailable = deliveries.Select(d => (d.Kind, Reason: d.Unavailable)).Where(d => d.Reason is not null)
+                .DistinctBy(d => d.Kind, StringComparer.Ordinal).ToDictionary(d => d.Kind, d => d.Reason!, StringComparer.Ordinal);
+            kinds = deliveries.Select(d => d.Kind).Where(k => !unavailable.ContainsKey(k)).Distinct(StringComparer.Ordinal).ToList();
+        }
+        await FlagWaitingAsync(kinds, unavailable, now, ct);
         if (kinds.Count == 0) return new OutboxPass(0, 0, 0, 0);
 
         var token = Ids.New().ToString("N");
@@ -76,15 +82,35 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, TimeProvider clock
         return new OutboxPass(messages.Count, sent, retrying, dead);
     }
 
-    /// <summary>Messages no installed delivery handles keep their place in the queue and say why they wait.</summary>
-    async Task FlagUndeliverableAsync(List<string> kinds, CancellationToken ct)
+    DateTimeOffset flaggedAt = DateTimeOffset.MinValue;
+    string flaggedFor = "";
+
+    /// <summary>
+    /// Messages no installed delivery handles, or whose delivery lacks its settings, keep their place in the queue and
+    /// say why they wait. These are writes over the whole queue, so they run when what is installed or ready changes
+    /// and otherwise once a minute, not on every pass.
+    /// </summary>
+    async Task FlagWaitingAsync(List<string> kinds, Dictionary<string, string> unavailable, DateTimeOffset now, CancellationToken ct)
     {
+        var state = string.Join('\n', kinds.Order(StringComparer.Ordinal)) + "\n--\n"
+            + string.Join('\n', unavailable.OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => u.Key + "=" + u.Value));
+        if (state == flaggedFor && now - flaggedAt < TimeSpan.FromMinutes(1) && now >= flaggedAt) return;
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<FlowdeskDb>();
+        var known = kinds.Concat(unavailable.Keys).ToList();
         await db.OutboxMessages
-            .Where(m => (m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Failed) && !kinds.Contains(m.Kind)
+            .Where(m => (m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Failed) && !known.Contains(m.Kind)
                 && (m.LastError == null || m.LastError != NoDeliveryError))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastError, NoDeliveryError), ct);
+        foreach (var (kind, reason) in unavailable)
+        {
+            await db.OutboxMessages
+                .Where(m => (m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Failed) && m.Kind == kind
+                    && (m.LastError == null || m.LastError != reason))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastError, reason), ct);
+        }
+        flaggedFor = state;
+        flaggedAt = now;
     }
 
     async Task<List<OutboxMessage>> ClaimAsync(List<string> kinds, string token, DateTimeOffset now, CancellationToken ct)

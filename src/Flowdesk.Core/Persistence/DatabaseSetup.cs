@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Flowdesk.Persistence;
 
@@ -39,11 +40,15 @@ public static class DatabaseSetup
         {
             case DatabaseProvider.Sqlite:
                 EnsureSqliteFolder(settings.ConnectionString);
-                services.AddDbContext<SqliteFlowdeskDb>(o => ConfigureSqlite(o, settings.ConnectionString));
+                // Options are built once (optionsLifetime: Singleton): built per request they cost more CPU than a
+                // portal page's own work (a clone of the options per interceptor, then EF's lookup of its internal
+                // service provider by comparing them). Every interceptor added to them must therefore be stateless or thread-safe.
+                services.AddDbContext<SqliteFlowdeskDb>((sp, o) => ConfigureSqlite(o, settings.ConnectionString,
+                    sp.GetService<ILoggerFactory>()?.CreateLogger<SqliteWriteGate>()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
                 services.AddScoped<FlowdeskDb>(sp => sp.GetRequiredService<SqliteFlowdeskDb>());
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContext<PostgresFlowdeskDb>(o => ConfigurePostgres(o, settings.ConnectionString));
+                services.AddDbContext<PostgresFlowdeskDb>(o => ConfigurePostgres(o, settings.ConnectionString), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
                 services.AddScoped<FlowdeskDb>(sp => sp.GetRequiredService<PostgresFlowdeskDb>());
                 break;
             default:
@@ -52,10 +57,10 @@ public static class DatabaseSetup
         return services;
     }
 
-    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, ILogger? log = null) =>
         options.UseSqlite(connectionString, s => s.MigrationsAssembly(typeof(FlowdeskDb).Assembly.FullName))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(new SqlitePragmas(), new HistoryInterceptor(), new Sla.SlaInterceptor());
+            .AddInterceptors(new SqlitePragmas(), new SqliteWriteGate(log), new HistoryInterceptor(), new Sla.SlaInterceptor());
 
     public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, s => s.MigrationsAssembly(typeof(FlowdeskDb).Assembly.FullName))

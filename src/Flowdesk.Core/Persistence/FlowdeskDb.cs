@@ -64,6 +64,27 @@ public abstract class FlowdeskDb(DbContextOptions options) : IdentityDbContext<P
 
     public abstract DatabaseProvider Provider { get; }
 
+    /// <summary>The longest a single migration statement may run.</summary>
+    public static readonly TimeSpan MigrationCommandTimeout = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// Applies pending migrations without the request command timeout (30 s): a migration that builds an index over a
+    /// million tickets takes minutes, and stopping half-way would leave a large installation unable to start.
+    /// </summary>
+    public async Task MigrateAsync(CancellationToken ct)
+    {
+        var previous = Database.GetCommandTimeout();
+        Database.SetCommandTimeout(MigrationCommandTimeout);
+        try
+        {
+            await Database.MigrateAsync(ct);
+        }
+        finally
+        {
+            Database.SetCommandTimeout(previous);
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -143,6 +164,9 @@ public abstract class FlowdeskDb(DbContextOptions options) : IdentityDbContext<P
             // A technician's queue: desk + status, sorted by due time, a page at a time.
             t.HasIndex(x => new { x.DeskId, x.Status, x.ResolutionDue });
             t.HasIndex(x => new { x.AssigneeId, x.Status });
+            // "Least open tickets" assignment counts each member's open tickets; without this it read every ticket the
+            // group's members ever had (about a second per pick at a million tickets).
+            t.HasIndex(x => x.AssigneeId, "ix_tickets_open_by_assignee").HasFilter("resolved_at IS NULL AND closed_at IS NULL");
             t.HasIndex(x => new { x.AssigneeGroupId, x.Status });
             t.HasIndex(x => new { x.RequesterId, x.CreatedAt });
             t.HasIndex(x => x.CreatedAt);

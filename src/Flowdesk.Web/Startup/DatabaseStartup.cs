@@ -16,7 +16,10 @@ static class DatabaseStartup
         var settings = app.Services.GetRequiredService<DatabaseSettings>();
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<FlowdeskDb>();
-        if (options.MigrateOnStart) await db.Database.MigrateAsync();
+        if (options.MigrateOnStart)
+        {
+            await db.MigrateAsync(CancellationToken.None);
+        }
 
         // Demo data is on by default for the embedded SQLite set-up and off on PostgreSQL.
         var demo = options.Demo ?? settings.Provider == DatabaseProvider.Sqlite;

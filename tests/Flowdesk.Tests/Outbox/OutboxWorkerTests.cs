@@ -140,6 +140,20 @@ public sealed class OutboxWorkerTests(JobsApp app) : IClassFixture<JobsApp>
     }
 
     [Fact]
+    public async Task Email_WaitsUnclaimed_WithoutSpendingAttempts_WhileNoSmtpServerIsConfigured()
+    {
+        var id = await Enqueue(Flowdesk.Mail.SmtpEmailDelivery.EmailKind,
+            """{"to":[{"address":"alice@example.com"}],"subject":"Hello","text":"Hi"}""");
+        await Drain(app.Clock.GetUtcNow());
+        await Drain(app.Clock.GetUtcNow() + TimeSpan.FromDays(1));
+        var waiting = await Message(id);
+        Assert.Equal(OutboxStatus.Pending, waiting.Status);
+        Assert.Equal(0, waiting.Attempts);
+        Assert.Equal(Flowdesk.Mail.SmtpEmailDelivery.NotConfigured, waiting.LastError);
+        Assert.Null(waiting.ClaimedBy);
+    }
+
+    [Fact]
     public async Task TwoWorkers_NeverDeliverOneMessageTwice()
     {
         var ids = new List<Guid>();

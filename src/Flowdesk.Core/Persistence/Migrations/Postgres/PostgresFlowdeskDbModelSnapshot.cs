@@ -1893,6 +1893,10 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     b.HasIndex("DeskId", "Status", "ResolutionDue")
                         .HasDatabaseName("ix_tickets_desk_id_status_resolution_due");
 
+                    b.HasIndex(new[] { "AssigneeId" }, "ix_tickets_open_by_assignee")
+                        .HasDatabaseName("ix_tickets_assignee_id")
+                        .HasFilter("resolved_at IS NULL AND closed_at IS NULL");
+
                     b.ToTable("tickets", (string)null);
                 });
 
