@@ -83,9 +83,14 @@ dotnet build bench/Flowdesk.Bench -c Release -nologo -v quiet -o "$DATA/bench" >
     { cat "$DATA/build.log" >&2; echo "run.sh: the bench did not build" >&2; exit 1; }
 BENCH=(dotnet "$DATA/bench/Flowdesk.Bench.dll")
 if [[ -z $SERVER_DIR ]]; then
-    say "publishing the server (Release)"
+    # ReadyToRun (ahead-of-time compiled code in the assemblies) as a production install would publish it: it
+    # takes start-up on the large database from about 4.6 s to about 3 s, since the JIT no longer compiles EF
+    # Core and the app on the first requests. The smoke run skips it (it adds minutes to the publish).
+    PUBLISH_ARGS=()
+    ((SMOKE)) || PUBLISH_ARGS=(-r "linux-$(dotnet --info | awk '/^ *Architecture:/ {print $2; exit}')" --self-contained false -p:PublishReadyToRun=true)
+    say "publishing the server (Release${PUBLISH_ARGS:+, ReadyToRun})"
     SERVER_DIR=$DATA/server
-    dotnet publish src/Flowdesk.Web -c Release -nologo -v quiet -o "$SERVER_DIR" >"$DATA/publish.log" 2>&1 ||
+    dotnet publish src/Flowdesk.Web -c Release "${PUBLISH_ARGS[@]}" -nologo -v quiet -o "$SERVER_DIR" >"$DATA/publish.log" 2>&1 ||
         { cat "$DATA/publish.log" >&2; echo "run.sh: the server did not publish" >&2; exit 1; }
 fi
 SERVER_DIR=$(cd "$SERVER_DIR" && pwd)

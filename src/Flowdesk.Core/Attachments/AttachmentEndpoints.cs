@@ -27,8 +27,6 @@ public sealed record AttachmentView(Guid Id, string FileName, string ContentType
 /// </summary>
 public static class AttachmentEndpoints
 {
-    const string DownloadCsp = "sandbox; default-src 'none'";
-
     public static void Map(RouteGroupBuilder tickets, RouteGroupBuilder api)
     {
         tickets.MapGet("/{id}/attachments", List).WithSummary("The ticket's attachments").WithTags("Attachments");
@@ -131,21 +129,10 @@ public static class AttachmentEndpoints
         IStringLocalizer<Messages> t, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var attachmentId)) return Problems.NotFound(t);
-        var attachment = await db.Attachments.VisibleTo(db.Tickets, caller).AsNoTracking().SingleOrDefaultAsync(a => a.Id == attachmentId, ct);
-        if (attachment is null) return Problems.NotFound(t);
-        if (store.Find(attachment.Sha256) is not { } file)
-        {
-            logs.CreateLogger(typeof(AttachmentEndpoints)).LogError("Attachment {Id} has no stored file {Sha256}.", attachment.Id, attachment.Sha256);
-            return Problems.NotFound(t);
-        }
-
-        var headers = http.Response.Headers;
-        headers.ContentSecurityPolicy = DownloadCsp;
-        headers.XContentTypeOptions = "nosniff";
-        // Private: the answer depends on who asks. Revalidated each time (cheap with the ETag) so revoked access takes effect.
-        headers.CacheControl = "private, no-cache";
-        return TypedResults.PhysicalFile(file.FullName, attachment.ContentType, attachment.FileName,
-            attachment.CreatedAt, new EntityTagHeaderValue($"\"{attachment.Sha256}\""), enableRangeProcessing: true);
+        var download = await AttachmentDownloads.FindAsync(db, caller, attachmentId, store, logs.CreateLogger(typeof(AttachmentEndpoints)), ct);
+        if (download is null) return Problems.NotFound(t);
+        // The API always answers "save as"; the pages' cookie route may show images in place.
+        return AttachmentDownloads.Deliver(http, download, inlineImages: false);
     }
 
     static bool TryGetBoundary(string? contentType, out string boundary)

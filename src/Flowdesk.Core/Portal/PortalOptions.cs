@@ -14,6 +14,12 @@ public sealed class PortalOptions
     /// <summary>Popular services count the orders of this many days (default 90).</summary>
     public int PopularDays { get; set; } = 90;
 
+    /// <summary>
+    /// How long a person's own home-page rows (open requests, pending approvals) are kept in memory (default 5 s); a save
+    /// on this node that touches their tickets or approvals forgets them at once. Zero turns the cache off.
+    /// </summary>
+    public TimeSpan HomeCacheTime { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How many popular services the home page shows (default 6).</summary>
     public int PopularCount { get; set; } = 6;
 }

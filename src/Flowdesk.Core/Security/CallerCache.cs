@@ -24,6 +24,14 @@ public sealed class CallerCache(IMemoryCache cache)
 
     sealed record Entry(long Generation, Caller Caller);
 
+    /// <summary>The caller from the cache; the scope's DbContext is resolved only when the facts must be read.</summary>
+    public ValueTask<Caller?> GetAsync(IServiceProvider services, Guid personId, CancellationToken ct)
+    {
+        var current = Interlocked.Read(ref generation);
+        if (cache.TryGetValue(personId, out Entry? entry) && entry!.Generation == current) return ValueTask.FromResult<Caller?>(entry.Caller);
+        return new ValueTask<Caller?>(GetAsync(services.GetRequiredService<FlowdeskDb>(), personId, ct));
+    }
+
     public async Task<Caller?> GetAsync(FlowdeskDb db, Guid personId, CancellationToken ct)
     {
         var current = Interlocked.Read(ref generation);

@@ -23,8 +23,9 @@ public static class LiveUpdates
 
 /// <summary>
 /// The signed-in person inside an interactive circuit, where there is no per-request HttpContext (and so no
-/// request-scoped <see cref="Caller"/>). Access facts are loaded fresh for each query, in a scope of its own,
-/// because a circuit lives for hours and one DbContext must not serve it all that time.
+/// request-scoped <see cref="Caller"/>). Each query runs in a scope of its own, because a circuit lives for hours and
+/// one DbContext must not serve it all that time; the access facts come from <see cref="CallerCache"/> (a few seconds old
+/// at most, forgotten at once when memberships or roles change on this node).
 /// </summary>
 public sealed class CircuitCaller(AuthenticationStateProvider authentication, IServiceScopeFactory scopes)
 {
@@ -40,7 +41,8 @@ public sealed class CircuitCaller(AuthenticationStateProvider authentication, IS
         if (await PersonIdAsync() is not { } personId) return null;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FlowdeskDb>();
-        var caller = await Caller.LoadAsync(db, personId, ct);
+        // Through the caller cache, as requests do: the bell on every page asked for these five queries each time.
+        var caller = await scope.ServiceProvider.GetRequiredService<CallerCache>().GetAsync(db, personId, ct);
         return caller is null ? null : await work(db, caller);
     }
 }

@@ -157,6 +157,15 @@ public static class HostSetup
             case BadHttpRequestException bad:
                 await Problems.Write(context, 400, "problem.bad_request.title", "problem.bad_request.detail", Describe(bad));
                 break;
+            case Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException:
+                // A save that met someone else's change of the same rows (a row version or a conditional update):
+                // nothing was saved, and sending the request again is safe.
+                await Problems.Write(context, 409, "problem.concurrent_change.title", "problem.concurrent_change.detail");
+                break;
+            case Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 }: // SQLITE_BUSY, SQLITE_LOCKED
+                context.Response.Headers.RetryAfter = "5";
+                await Problems.Write(context, 503, "problem.busy.title", "problem.busy.detail");
+                break;
             default:
                 await Problems.Write(context, 500, "problem.server.title", "problem.server.detail");
                 break;
@@ -183,11 +192,13 @@ public sealed class FlowdeskOptions
 /// <summary>The signed-in person's access facts for endpoints and pages, from the caller cache (a few seconds old at most).</summary>
 sealed class CallerMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, FlowdeskDb db, CallerCache callers)
+    // No DbContext parameter: resolving one for every request (health probes and static files included) cost more
+    // than the request itself; the cache creates it only when the caller's facts must be read.
+    public async Task InvokeAsync(HttpContext context, CallerCache callers)
     {
         if (context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } id && Guid.TryParse(id, out var personId))
         {
-            var caller = await callers.GetAsync(db, personId, context.RequestAborted);
+            var caller = await callers.GetAsync(context.RequestServices, personId, context.RequestAborted);
             if (caller is not null) context.Features.Set(caller);
             else context.User = new ClaimsPrincipal(new ClaimsIdentity());
         }

@@ -142,6 +142,133 @@ public sealed class ConsoleBrowserTests(BrowserApp app)
         await admin.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task TheProcessView_PublishesASavedDraft_AfterShowingWhatChanged_AndRefusesWhenSomeoneElsePublishedFirst()
+    {
+        using var api = await app.ApiAsync("admin");
+        await SaveDraftAsync(api, PhoneV1);
+        (await api.PostAsJsonAsync("/api/v1/processes/test.publish/versions/1/publish", new { })).EnsureSuccessStatusCode();
+
+        var admin = await app.SignedInPageAsync("admin");
+        await admin.GotoAsync("/console/processes/test.publish");
+        var editor = admin.Locator("#process-editor");
+        await Expect(editor).ToBeEnabledAsync();
+        await Expect(admin.Locator("#process-problems[data-state=valid]")).ToBeVisibleAsync();
+        // No draft yet: nothing to publish.
+        await Expect(admin.Locator("#publish-review")).ToHaveCountAsync(0);
+
+        await editor.FillAsync(PhoneV2);
+        await admin.Locator(".fd-process-code button", new() { HasText = "Save draft" }).ClickAsync();
+        await Expect(admin.Locator("#editor-heading")).ToContainTextAsync("Draft version 2");
+        var review = admin.Locator("#publish-review");
+        await Expect(review).ToBeEnabledAsync(new() { Timeout = 30_000 });
+
+        await review.ClickAsync();
+        var diff = admin.Locator("#publish-diff");
+        await Expect(diff).ToBeVisibleAsync();
+        await Expect(diff.Locator("tr[data-kind=added][data-path='/form/extension']")).ToBeVisibleAsync();
+        await Expect(diff.Locator("tr[data-kind=changed][data-path='/name']")).ToBeVisibleAsync();
+        await Expect(admin.Locator(".fd-publish-changelog")).ToHaveTextAsync("Asks for the extension number");
+        await Expect(admin.Locator(".fd-publish-confirm")).ToContainTextAsync("tickets opened earlier stay on their version");
+        await admin.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("process-publish.png"), FullPage = true });
+
+        await admin.Locator("#publish-confirm").ClickAsync();
+        await Expect(admin.Locator("#publish-result[data-result=published]")).ToContainTextAsync("Version 2 is published");
+        await Expect(admin.Locator("#process-version option[value='2']")).ToContainTextAsync("published");
+        await Expect(admin.Locator("#process-version option[value='1']")).ToContainTextAsync("superseded");
+        await Expect(admin.Locator("#publish-review")).ToHaveCountAsync(0);
+        using (var alice = await app.ApiAsync("alice"))
+        {
+            var item = await alice.GetFromJsonAsync<JsonElement>("/api/v1/catalog/test.publish");
+            Assert.Equal(2, item.GetProperty("item").GetProperty("version").GetInt32());
+            Assert.Contains(item.GetProperty("form").EnumerateArray(), f => f.GetProperty("id").GetString() == "extension");
+        }
+
+        // Someone else publishes version 3 while this page asks for confirmation: refused with the reason, nothing else changes.
+        await SaveDraftAsync(api, PhoneV2.Replace("Asks for the extension number", "Room is optional", StringComparison.Ordinal)
+            .Replace("required: true", "required: false", StringComparison.Ordinal));
+        await admin.GotoAsync("/console/processes/test.publish");
+        await Expect(admin.Locator("#editor-heading")).ToContainTextAsync("Draft version 3");
+        await Expect(admin.Locator("#publish-review")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await admin.Locator("#publish-review").ClickAsync();
+        await Expect(admin.Locator("#publish-confirm")).ToBeEnabledAsync();
+        (await api.PostAsJsonAsync("/api/v1/processes/test.publish/versions/3/publish", new { })).EnsureSuccessStatusCode();
+        await admin.Locator("#publish-confirm").ClickAsync();
+        await Expect(admin.Locator("#publish-result[data-result=refused]")).ToContainTextAsync("version 3 was published meanwhile");
+        await Expect(admin.Locator("#process-version option[value='3']")).ToContainTextAsync("published");
+        await admin.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TheTicketPage_DownloadsAnAttachmentWithItsChineseName()
+    {
+        var ticket = await CreateItTicketAsync("Download: VPN log attached");
+        var number = ticket.GetProperty("number").GetString()!;
+        var bytes = System.Text.Encoding.UTF8.GetBytes($"VPN 日志 {Guid.NewGuid()}\ntunnel reset at 09:14\n");
+        string id;
+        using (var alice = await app.ApiAsync("alice"))
+        {
+            using var form = new MultipartFormDataContent();
+            var file = new ByteArrayContent(bytes);
+            file.Headers.ContentDisposition = new("form-data") { Name = "\"file\"", FileNameStar = "网络日志.log" };
+            form.Add(file);
+            var uploaded = await alice.PostAsync($"/api/v1/tickets/{number}/attachments", form);
+            Assert.True(uploaded.IsSuccessStatusCode, await uploaded.Content.ReadAsStringAsync());
+            id = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        }
+
+        var li = await app.SignedInPageAsync("li.agent");
+        await li.GotoAsync($"/tickets/{number}");
+        var link = li.Locator($"a[data-file='{id}']");
+        await Expect(link).ToHaveTextAsync("网络日志.log");
+        await Expect(li.Locator(".fd-live[data-live=on]")).ToBeVisibleAsync();
+
+        var download = await li.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+        Assert.Equal("网络日志.log", download.SuggestedFilename);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(await download.PathAsync()));
+        // Still on the ticket page: the link downloaded, it did not navigate.
+        await Expect(li.Locator("h1")).ToContainTextAsync(number);
+        await li.Context.CloseAsync();
+    }
+
+    static async Task SaveDraftAsync(HttpClient api, string yaml)
+    {
+        var saved = await api.PostAsync("/api/v1/processes", new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml"));
+        Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+    }
+
+    const string PhoneV1 = """
+        key: test.publish
+        name: { en: Desk phone, zh-CN: 座机 }
+        desk: it
+        kind: request
+        group: service-desk
+        catalog:
+          category: support
+          audience: [everyone]
+          tags: [phone]
+        form:
+          - { id: room, type: text, required: true, label: { en: Room, zh-CN: 房间 } }
+        sla: { response: 4h, resolution: 2bd, calendar: cn-mainland }
+        """;
+
+    const string PhoneV2 = """
+        key: test.publish
+        name: { en: Desk phone or extension, zh-CN: 座机或分机 }
+        desk: it
+        kind: request
+        group: service-desk
+        changelog: Asks for the extension number
+        catalog:
+          category: support
+          audience: [everyone]
+          tags: [phone]
+        form:
+          - { id: room, type: text, required: true, label: { en: Room, zh-CN: 房间 } }
+          - { id: extension, type: text, label: { en: Extension, zh-CN: 分机号 } }
+        sla: { response: 4h, resolution: 2bd, calendar: cn-mainland }
+        """;
+
     async Task<JsonElement> CreateItTicketAsync(string subject)
     {
         using var alice = await app.ApiAsync("alice");

@@ -36,18 +36,13 @@ static class PortalWebEndpoints
         return TypedResults.Ok(new StateView([.. state.Visible], [.. state.Required]));
     }
 
-    static async Task<Results<PhysicalFileHttpResult, NotFound>> Download(Guid id, HttpContext http, FlowdeskDb db, AttachmentStore store, CancellationToken ct)
+    static async Task<Results<PhysicalFileHttpResult, NotFound>> Download(Guid id, HttpContext http, FlowdeskDb db, AttachmentStore store,
+        ILoggerFactory logs, CancellationToken ct)
     {
         if (http.Features.Get<Caller>() is not { } caller) return TypedResults.NotFound();
-        var attachment = await db.Attachments.VisibleTo(db.Tickets, caller).AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct);
-        if (attachment is null || store.Find(attachment.Sha256) is not { } file) return TypedResults.NotFound();
-        // As the API's download: always "save as", the sniffed type, no sniffing, a sandbox, private revalidated caching.
-        var headers = http.Response.Headers;
-        headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
-        headers.XContentTypeOptions = "nosniff";
-        headers.CacheControl = "private, no-cache";
-        return TypedResults.PhysicalFile(file.FullName, attachment.ContentType, attachment.FileName, attachment.CreatedAt,
-            new EntityTagHeaderValue($"\"{attachment.Sha256}\""), enableRangeProcessing: true);
+        // The same access rule and delivery as the console's /files/{id} and the API (AttachmentDownloads).
+        var download = await AttachmentDownloads.FindAsync(db, caller, id, store, logs.CreateLogger(typeof(PortalWebEndpoints)), ct);
+        return download is null ? TypedResults.NotFound() : AttachmentDownloads.Deliver(http, download, inlineImages: true);
     }
 
     sealed record StateView(IReadOnlyList<string> Visible, IReadOnlyList<string> Required);

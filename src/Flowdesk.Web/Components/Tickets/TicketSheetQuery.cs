@@ -17,7 +17,11 @@ public sealed record TicketSheet(Guid Id, string Number, string Subject, string 
 
 public sealed record SheetField(string Label, string Value);
 public sealed record SheetComment(Guid Id, string Author, string Body, bool Internal, DateTimeOffset At, IReadOnlyList<SheetAttachment> Attachments);
-public sealed record SheetAttachment(Guid Id, Guid? CommentId, string FileName, long Size, string UploadedBy, DateTimeOffset At);
+public sealed record SheetAttachment(Guid Id, Guid? CommentId, string FileName, long Size, string UploadedBy, DateTimeOffset At, string ContentType)
+{
+    /// <summary>A raster image the browser may open in place (everything else is only saved).</summary>
+    public bool Viewable => Flowdesk.Attachments.AttachmentDownloads.MayShowInline(ContentType);
+}
 public sealed record SheetApproval(string Stage, string Approver, ApprovalDecision Decision, DateTimeOffset? DecidedAt, string? Comment);
 public sealed record SheetTask(string Title, string Team, FulfilmentStatus Status, string? Assignee, DateTimeOffset? DueAt, IReadOnlyList<string> After);
 public sealed record SheetHistory(DateTimeOffset At, string Actor, string Field, string? Old, string? New);
@@ -55,7 +59,7 @@ public static class TicketSheetQuery
                                  join p in db.Users on a.UploadedById equals p.Id
                                  where a.TicketId == ticket.Id
                                  orderby a.CreatedAt, a.Id
-                                 select new SheetAttachment(a.Id, a.CommentId, a.FileName, a.Size, p.DisplayName, a.CreatedAt)).AsNoTracking().ToListAsync(ct);
+                                 select new SheetAttachment(a.Id, a.CommentId, a.FileName, a.Size, p.DisplayName, a.CreatedAt, a.ContentType)).AsNoTracking().ToListAsync(ct);
         var comments = await db.Comments.VisibleTo(db.Tickets, caller).AsNoTracking()
             .Where(c => c.TicketId == ticket.Id).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
             .Select(c => new { c.Id, Author = c.Author!.DisplayName, c.Body, c.Internal, c.CreatedAt })
