@@ -25,8 +25,9 @@ public static class Idempotency
     public sealed record Created<T>(T Value, string Location);
 
     /// <summary>
-    /// Runs <paramref name="create"/> unless this key was already answered. <paramref name="create"/> adds its
-    /// entities without saving and returns either the created value or a problem; this method saves once.
+    /// Runs <paramref name="create"/> unless this key was already answered. <paramref name="create"/> reads and adds
+    /// its entities without saving (no writes of its own but the ticket number, which may leave a gap) and returns either
+    /// the created value or a problem; this method then saves once, in a transaction with the idempotency record.
     /// </summary>
     public static async Task<IResult> CreateAsync<TRequest, T>(
         HttpContext http, FlowdeskDb db, Guid callerId, TRequest request,
@@ -38,8 +39,11 @@ public static class Idempotency
         string? key = http.Request.Headers[Header];
         if (key is null)
         {
+            // create() only reads and adds; the transaction starts after it, so a SQLite writer holds the database's
+            // single write lock for the save alone, not for the form checks and the process start-up before it.
+            var outcome = await create();
             await using var plain = await db.Database.BeginTransactionAsync(ct);
-            var result = await Save(await create(), null);
+            var result = await Save(outcome, null);
             await plain.CommitAsync(ct);
             return result;
         }
@@ -56,8 +60,8 @@ public static class Idempotency
 
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var outcome = await create();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var result = await Save(outcome, value => new IdempotencyRecord(callerId, key, hash, StatusCodes.Status201Created,
                 value.Location, JsonSerializer.Serialize(value.Value, json), now));
             await transaction.CommitAsync(ct);

@@ -111,8 +111,17 @@ public sealed class SqliteWriteGate(ILogger? log = null) : IDbTransactionInterce
 
     /// <summary>Statements outside a transaction that change data; EF's reads are left alone.</summary>
     static bool Writes(DbCommand command, CommandEventData data) =>
-        command.Transaction is null && command.Connection is not null && data.CommandSource is CommandSource.SaveChanges
-            or CommandSource.ExecuteUpdate or CommandSource.ExecuteDelete or CommandSource.ExecuteSqlRaw;
+        command.Transaction is null && command.Connection is not null && (data.CommandSource is CommandSource.SaveChanges
+            or CommandSource.ExecuteUpdate or CommandSource.ExecuteDelete or CommandSource.ExecuteSqlRaw
+            || (data.CommandSource == CommandSource.FromSqlQuery && StartsWithWrite(command.CommandText)));
+
+    /// <summary>A raw query that changes data, such as the ticket number's UPDATE … RETURNING.</summary>
+    static bool StartsWithWrite(string sql)
+    {
+        var text = sql.AsSpan().TrimStart();
+        return text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase) || text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase)
+            || text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase) || text.StartsWith("REPLACE", StringComparison.OrdinalIgnoreCase);
+    }
 
     async ValueTask StatementStartingAsync(DbCommand command, CommandEventData data, CancellationToken ct)
     {

@@ -13,7 +13,8 @@ public static class TicketNumbers
 {
     /// <summary>
     /// Advances the desk's counter. Call it as the last step before saving, so the counter is held as briefly as
-    /// possible: on SQLite the write transaction already serialises writers; on PostgreSQL the counter moves in a
+    /// possible: on SQLite it is one UPDATE … RETURNING in the caller's transaction if there is one, else a short write of
+    /// its own (API creates save in a transaction that starts after their reads); on PostgreSQL the counter moves in a
     /// transaction of its own, committed without waiting for the WAL flush, so concurrent creates on one desk do
     /// not queue behind each other's commits (that queue capped creates at one per disk flush, about 170/s).
     /// </summary>
