@@ -146,7 +146,7 @@ public static class HostSetup
     }
 
     /// <summary>Turns unreadable requests into 400/413 problems and anything else into a 500 that reveals nothing.</summary>
-    static async Task HandleException(HttpContext context)
+    internal static async Task HandleException(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         switch (error)
