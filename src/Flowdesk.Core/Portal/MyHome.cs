@@ -63,42 +63,9 @@ public sealed class MyHomeCache(IMemoryCache cache, IOptions<PortalOptions> opti
 /// after it, and — when the save ran inside a transaction — again when that transaction ends, so a page that read the
 /// old rows before the commit cannot keep them.
 /// </summary>
-public sealed class MyHomeInvalidation(MyHomeCache homes) : SaveChangesInterceptor, IDbTransactionInterceptor
+public sealed class MyHomeInvalidation(MyHomeCache homes) : BeforeAndAfterSave, IDbTransactionInterceptor
 {
     readonly ConditionalWeakTable<DbContext, HashSet<Guid>> pending = [];
-
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        Before(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
-        CancellationToken cancellationToken = default)
-    {
-        Before(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        After(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        After(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public override void SaveChangesFailed(DbContextErrorEventData eventData) => After(eventData.Context);
-
-    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        After(eventData.Context);
-        return Task.CompletedTask;
-    }
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Ended(eventData.Context);
 
@@ -124,9 +91,8 @@ public sealed class MyHomeInvalidation(MyHomeCache homes) : SaveChangesIntercept
         return Task.CompletedTask;
     }
 
-    void Before(DbContext? context)
+    protected override void Before(DbContext context)
     {
-        if (context is null) return;
         HashSet<Guid>? people = null;
         foreach (var entry in context.ChangeTracker.Entries())
         {
@@ -152,9 +118,8 @@ public sealed class MyHomeInvalidation(MyHomeCache homes) : SaveChangesIntercept
         Forget(people);
     }
 
-    void After(DbContext? context)
+    protected override void After(DbContext context)
     {
-        if (context is null) return;
         HashSet<Guid>? people;
         lock (pending)
         {

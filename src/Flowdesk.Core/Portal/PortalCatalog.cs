@@ -98,39 +98,13 @@ public sealed class PortalCatalog(IOptions<PortalOptions> options, TimeProvider 
 }
 
 /// <summary>Clears the portal's catalog when a save touched a process or one of its versions (publish, retire, unpublish).</summary>
-sealed class CatalogChangeInterceptor(PortalCatalog catalog) : SaveChangesInterceptor
+sealed class CatalogChangeInterceptor(PortalCatalog catalog) : BeforeAndAfterSave
 {
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        Note(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
-        CancellationToken cancellationToken = default)
-    {
-        Note(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        Flush(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        Flush(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
     static readonly object Marker = new();
     readonly ConditionalWeakTable<DbContext, object> touched = new();
 
-    void Note(DbContext? context)
+    protected override void Before(DbContext context)
     {
-        if (context is null) return;
         if (context.ChangeTracker.Entries().Any(e => e.Entity is Process or ProcessVersion
                 && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
             touched.AddOrUpdate(context, Marker);
@@ -138,10 +112,8 @@ sealed class CatalogChangeInterceptor(PortalCatalog catalog) : SaveChangesInterc
 
     // Cleared after the save (and again when its transaction ends, through the TTL): a reader that refilled the cache
     // between the save and the commit is bounded by the cache time.
-    void Flush(DbContext? context)
+    protected override void After(DbContext context)
     {
-        if (context is null || !touched.TryGetValue(context, out _)) return;
-        touched.Remove(context);
-        catalog.Invalidate();
+        if (touched.Remove(context)) catalog.Invalidate();
     }
 }

@@ -52,46 +52,12 @@ public sealed class CallerCache(IMemoryCache cache)
 /// (the rows are about to change) and again after it (a request that read the old rows in between must not keep
 /// them). Inside a longer transaction a request may still cache the old rows until the commit; <see cref="CallerCache.Lifetime"/> bounds that.
 /// </summary>
-public sealed class CallerCacheInvalidation(CallerCache callers) : SaveChangesInterceptor
+public sealed class CallerCacheInvalidation(CallerCache callers) : BeforeAndAfterSave
 {
     readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> pending = [];
 
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    protected override void Before(DbContext context)
     {
-        Before(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
-        CancellationToken cancellationToken = default)
-    {
-        Before(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        After(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        After(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public override void SaveChangesFailed(DbContextErrorEventData eventData) => After(eventData.Context);
-
-    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        After(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    void Before(DbContext? context)
-    {
-        if (context is null) return;
         foreach (var entry in context.ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
@@ -104,9 +70,9 @@ public sealed class CallerCacheInvalidation(CallerCache callers) : SaveChangesIn
         }
     }
 
-    void After(DbContext? context)
+    protected override void After(DbContext context)
     {
-        if (context is not null && pending.Remove(context)) callers.ForgetEveryone();
+        if (pending.Remove(context)) callers.ForgetEveryone();
     }
 }
 
