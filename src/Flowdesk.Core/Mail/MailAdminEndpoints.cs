@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
 namespace Flowdesk.Mail;
@@ -48,7 +47,7 @@ public static class MailAdminEndpoints
     static async Task<Results<Ok<PageOf<InboundMailView>>, ProblemHttpResult, ValidationProblem>> ListAsync(
         InboundMailQuery query, Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        if (!IsMailAdmin(caller)) return Problems.NotFound(t);
+        if (!MailAdmin.MayView(caller)) return Problems.NotFound(t);
         var errors = new FieldErrors(t);
         var page = Number(query.Page, 1);
         var size = Number(query.PageSize, 50);
@@ -63,49 +62,19 @@ public static class MailAdminEndpoints
         var deskKey = errors.Line("desk", query.Desk, 50, required: false);
         if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
 
-        var desks = await VisibleDesksAsync(caller, db, ct);
-        var rows = from m in db.InboundMail.AsNoTracking()
-                   join d in db.Desks on m.DeskId equals d.Id
-                   where desks.Contains(m.DeskId)
-                   select new { m, DeskKey = d.Key };
-        if (outcome is { } o) rows = rows.Where(r => r.m.Outcome == o);
-        if (deskKey is not null) rows = rows.Where(r => r.DeskKey == deskKey.ToLowerInvariant());
-        var total = await rows.CountAsync(ct);
-        var items = await rows.OrderByDescending(r => r.m.ReceivedAt).ThenByDescending(r => r.m.Id)
-            .Skip((page!.Value - 1) * size!.Value).Take(size.Value).ToListAsync(ct);
-        var ticketIds = items.Where(i => i.m.TicketId != null).Select(i => i.m.TicketId!.Value).Distinct().ToList();
-        var numbers = await db.Tickets.AsNoTracking().Where(x => ticketIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Number, ct);
-        return TypedResults.Ok(new PageOf<InboundMailView>(items.Select(i => View(i.m, i.DeskKey, numbers, t)).ToList(), total, page.Value, size.Value));
+        return TypedResults.Ok(await MailAdmin.PageAsync(db, caller, outcome, deskKey, page!.Value, size!.Value, t, ct));
     }
 
     static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> Raw(Guid id, Caller caller, FlowdeskDb db, AttachmentStore store,
         HttpContext http, IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        if (!IsMailAdmin(caller)) return Problems.NotFound(t);
-        var desks = await VisibleDesksAsync(caller, db, ct);
-        var record = await db.InboundMail.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id && desks.Contains(m.DeskId), ct);
-        if (record?.RawSha256 is not { } sha || store.Find(sha) is not { } file) return Problems.NotFound(t);
+        if (!MailAdmin.MayView(caller)) return Problems.NotFound(t);
+        if (await MailAdmin.RawAsync(db, caller, store, id, ct) is not { } raw) return Problems.NotFound(t);
         http.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers.CacheControl = "private, no-cache";
-        return TypedResults.PhysicalFile(file.FullName, "message/rfc822", $"quarantine-{record.Id:N}.eml");
+        return TypedResults.PhysicalFile(raw.File.FullName, "message/rfc822", $"quarantine-{raw.Record.Id:N}.eml");
     }
-
-    static bool IsMailAdmin(Caller caller) => caller.IsSystemAdmin || caller.AdminDeskIds.Count > 0;
-
-    static async Task<List<Guid>> VisibleDesksAsync(Caller caller, FlowdeskDb db, CancellationToken ct)
-    {
-        var all = await db.Desks.AsNoTracking().Select(d => new { d.Id, d.Confidential }).ToListAsync(ct);
-        // Like tickets: a confidential desk's mail only for its own people.
-        return all.Where(d => caller.AdminDeskIds.Contains(d.Id)
-            || (caller.IsSystemAdmin && (!d.Confidential || caller.StaffDeskIds.Contains(d.Id)))).Select(d => d.Id).ToList();
-    }
-
-    static InboundMailView View(InboundMail m, string desk, Dictionary<Guid, string> numbers, IStringLocalizer t) => new(
-        m.Id, desk, m.Mailbox, m.Outcome.ToString().ToLowerInvariant(), m.Reason,
-        m.Reason is null ? null : t.Text("mail.reason." + m.Reason), m.Detail, m.FromAddress, m.FromName, m.Subject, m.MessageId, m.Size,
-        m.SentAt, m.ReceivedAt, m.TicketId is { } ticketId && numbers.TryGetValue(ticketId, out var number) ? number : null,
-        m.RawSha256 is null ? null : $"/api/v1/admin/mail/quarantine/{m.Id}/raw");
 
     static int? Number(string? text, int fallback) =>
         string.IsNullOrEmpty(text) ? fallback

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
@@ -44,86 +43,61 @@ public static class TemplateAdminEndpoints
     static async Task<Results<Ok<List<TemplateView>>, ProblemHttpResult>> List(Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
     {
         if (!caller.IsSystemAdmin) return Problems.NotFound(t);
-        var custom = await db.NotificationTemplates.AsNoTracking().ToListAsync(ct);
-        var views = from e in NotificationEvents.All
-                    from language in Languages.Supported
-                    let row = custom.FirstOrDefault(c => c.Event == e && c.Language == language)
-                    let fallback = DefaultTemplates.For(e, language)
-                    select new TemplateView(e, language, row?.Subject ?? fallback.Subject, row?.Body ?? fallback.Body, row is not null, row?.UpdatedAt);
-        return TypedResults.Ok(views.ToList());
+        return TypedResults.Ok(await TemplateAdmin.ListAsync(db, ct));
     }
 
     static async Task<Results<Ok<TemplateDetail>, ProblemHttpResult>> Get(string @event, string language, Caller caller, FlowdeskDb db,
         IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        if (!caller.IsSystemAdmin || Key(@event, language) is not (string e, string l)) return Problems.NotFound(t);
-        var row = await db.NotificationTemplates.AsNoTracking().SingleOrDefaultAsync(x => x.Event == e && x.Language == l, ct);
-        var fallback = DefaultTemplates.For(e, l);
-        return TypedResults.Ok(new TemplateDetail(e, l, row?.Subject ?? fallback.Subject, row?.Body ?? fallback.Body, row is not null, row?.UpdatedAt,
-            fallback, TemplateModels.Placeholders));
+        if (!caller.IsSystemAdmin || TemplateAdmin.Key(@event, language) is not (string e, string l)) return Problems.NotFound(t);
+        return TypedResults.Ok(await TemplateAdmin.GetAsync(db, e, l, ct));
     }
 
     static async Task<Results<Ok<TemplateView>, ProblemHttpResult, ValidationProblem>> Save(string @event, string language, SaveTemplate request,
         Caller caller, FlowdeskDb db, TimeProvider clock, IOptions<NotificationOptions> options, IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        if (!caller.IsSystemAdmin || Key(@event, language) is not (string e, string l)) return Problems.NotFound(t);
+        if (!caller.IsSystemAdmin || TemplateAdmin.Key(@event, language) is not (string e, string l)) return Problems.NotFound(t);
         var errors = new FieldErrors(t);
-        var subject = errors.Line("subject", request.Subject, NotificationLimits.SubjectMax);
-        var body = errors.Text("body", request.Body, NotificationLimits.BodyMax, required: true);
+        var (subject, body) = TemplateAdmin.Input(errors, request.Subject, request.Body);
         if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
-        if (Check(subject!, body!, l, options.Value, t) is { } refused) return refused;
-
-        var now = clock.GetUtcNow();
-        var row = await db.NotificationTemplates.SingleOrDefaultAsync(x => x.Event == e && x.Language == l, ct);
-        if (row is null) db.NotificationTemplates.Add(row = new NotificationTemplate(e, l, subject!, body!, caller.PersonId, now));
-        else row.Update(subject!, body!, caller.PersonId, now);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new TemplateView(e, l, row.Subject, row.Body, true, row.UpdatedAt));
+        if (Refused(TemplateAdmin.Check(subject!, body!, l, options.Value), t) is { } refused) return refused;
+        return TypedResults.Ok(await TemplateAdmin.SaveAsync(db, e, l, subject!, body!, caller.PersonId, clock.GetUtcNow(), ct));
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> Reset(string @event, string language, Caller caller, FlowdeskDb db,
         IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        if (!caller.IsSystemAdmin || Key(@event, language) is not (string e, string l)) return Problems.NotFound(t);
-        await db.NotificationTemplates.Where(x => x.Event == e && x.Language == l).ExecuteDeleteAsync(ct);
+        if (!caller.IsSystemAdmin || TemplateAdmin.Key(@event, language) is not (string e, string l)) return Problems.NotFound(t);
+        await TemplateAdmin.ResetAsync(db, e, l, ct);
         return TypedResults.NoContent();
     }
 
     static async Task<Results<Ok<TemplatePreview>, ProblemHttpResult, ValidationProblem>> Preview(string @event, string language, SaveTemplate? request,
         Caller caller, FlowdeskDb db, IOptions<NotificationOptions> options, IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        if (!caller.IsSystemAdmin || Key(@event, language) is not (string e, string l)) return Problems.NotFound(t);
-        var row = await db.NotificationTemplates.AsNoTracking().SingleOrDefaultAsync(x => x.Event == e && x.Language == l, ct);
-        var fallback = DefaultTemplates.For(e, l);
+        if (!caller.IsSystemAdmin || TemplateAdmin.Key(@event, language) is not (string e, string l)) return Problems.NotFound(t);
+        var current = await TemplateAdmin.GetAsync(db, e, l, ct);
         var errors = new FieldErrors(t);
-        var subject = request?.Subject is null ? row?.Subject ?? fallback.Subject : errors.Line("subject", request.Subject, NotificationLimits.SubjectMax);
-        var body = request?.Body is null ? row?.Body ?? fallback.Body : errors.Text("body", request.Body, NotificationLimits.BodyMax, required: true);
+        var subject = request?.Subject is null ? current.Subject : errors.Line("subject", request.Subject, NotificationLimits.SubjectMax);
+        var body = request?.Body is null ? current.Body : errors.Text("body", request.Body, NotificationLimits.BodyMax, required: true);
         if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
-        if (Check(subject!, body!, l, options.Value, t) is { } refused) return refused;
-        var rendered = TemplateRenderer.Render(subject!, body!, TemplateModels.Sample(l, options.Value));
-        return TypedResults.Ok(new TemplatePreview(rendered.Subject, rendered.Body, NotificationHtml.From(rendered.Subject, rendered.Body, l)));
+        var check = TemplateAdmin.Check(subject!, body!, l, options.Value);
+        if (Refused(check, t) is { } refused) return refused;
+        return TypedResults.Ok(check.Preview!);
     }
 
     static async Task<Results<Ok<List<TemplateErrorView>>, ProblemHttpResult>> Errors(Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
     {
         if (!caller.IsSystemAdmin) return Problems.NotFound(t);
-        var rows = await db.NotificationTemplateErrors.AsNoTracking().OrderByDescending(x => x.At).Take(200)
-            .Select(x => new TemplateErrorView(x.Id, x.Event, x.Language, x.TicketId, x.Message, x.At)).ToListAsync(ct);
-        return TypedResults.Ok(rows);
+        return TypedResults.Ok(await TemplateAdmin.ErrorsAsync(db, 200, ct));
     }
 
     /// <summary>422 with one message per problem, each naming its line, when the template would not render.</summary>
-    static ProblemHttpResult? Check(string subject, string body, string language, NotificationOptions options, IStringLocalizer t)
+    static ProblemHttpResult? Refused(TemplateCheck check, IStringLocalizer t)
     {
-        var problems = TemplateRenderer.Validate(subject, body, TemplateModels.Sample(language, options));
+        var problems = check.Problems;
         if (problems.Count == 0) return null;
-        var errors = problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Code switch
-        {
-            "syntax" => t.Text("notification.template.syntax", p.Line, p.Column, p.Detail),
-            "unknown_placeholder" => t.Text("notification.template.unknown_placeholder", p.Line, p.Detail),
-            "unknown_filter" => t.Text("notification.template.unknown_filter", p.Line, p.Detail),
-            _ => t.Text("notification.template.render", p.Line, p.Detail),
-        }).ToArray());
+        var errors = problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => TemplateAdmin.Describe(p, t)).ToArray());
         return TypedResults.Problem(t.Text("notification.template.invalid.detail"), statusCode: StatusCodes.Status422UnprocessableEntity,
             title: t.Text("notification.template.invalid.title"), type: "https://flowdesk.dev/problems/template-invalid",
             extensions: new Dictionary<string, object?>
@@ -131,13 +105,5 @@ public static class TemplateAdminEndpoints
                 ["errors"] = errors,
                 ["problems"] = problems.Select(p => new { p.Field, p.Line, p.Column, p.Code, p.Detail }).ToList(),
             });
-    }
-
-    static (string Event, string Language)? Key(string @event, string language)
-    {
-        var e = NotificationEvents.Normalize(@event);
-        if (!NotificationEvents.IsKnown(e)) return null;
-        if (!Languages.Supported.Contains(language, StringComparer.OrdinalIgnoreCase)) return null;
-        return (e, Languages.Normalize(language));
     }
 }

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
 namespace Flowdesk.Outbox;
@@ -59,53 +58,32 @@ public static class OutboxAdminEndpoints
         var kind = errors.Line("kind", query.Kind, 30, required: false);
         if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
 
-        var messages = db.OutboxMessages.AsNoTracking();
-        if (statuses.Count > 0) messages = messages.Where(m => statuses.Contains(m.Status));
-        if (kind is not null) messages = messages.Where(m => m.Kind == kind);
-        var total = await messages.CountAsync(ct);
-        var rows = await messages.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
-            .Skip((page!.Value - 1) * pageSize!.Value).Take(pageSize.Value).ToListAsync(ct);
-        return TypedResults.Ok(new PageOf<OutboxMessageSummary>(rows.Select(m => new OutboxMessageSummary(m.Id, m.Kind, Name(m.Status), m.Attempts,
-            m.CreatedAt, m.NextAttemptAt, m.SentAt, m.LastError, m.TicketId, m.ClaimedBy is not null)).ToList(),
-            total, page.Value, pageSize.Value));
+        return TypedResults.Ok(await OutboxAdmin.PageAsync(db, statuses, kind, page!.Value, pageSize!.Value, ct));
     }
 
     static async Task<Results<Ok<OutboxCounts>, ProblemHttpResult>> Counts(Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
     {
         if (!caller.IsSystemAdmin) return Problems.NotFound(t);
-        var counts = await db.OutboxMessages.GroupBy(m => m.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
-        int Of(OutboxStatus status) => counts.FirstOrDefault(c => c.Status == status)?.Count ?? 0;
-        return TypedResults.Ok(new OutboxCounts(Of(OutboxStatus.Pending), Of(OutboxStatus.Failed), Of(OutboxStatus.Sent), Of(OutboxStatus.Dead)));
+        return TypedResults.Ok(await OutboxAdmin.CountsAsync(db, ct));
     }
 
     static async Task<Results<Ok<OutboxMessageDetail>, ProblemHttpResult>> Get(Guid id, Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
     {
         if (!caller.IsSystemAdmin) return Problems.NotFound(t);
-        var message = await db.OutboxMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
-        return message is null ? Problems.NotFound(t) : TypedResults.Ok(Detail(message));
+        return await OutboxAdmin.GetAsync(db, id, ct) is { } message ? TypedResults.Ok(message) : Problems.NotFound(t);
     }
 
     static async Task<Results<Ok<OutboxMessageDetail>, ProblemHttpResult>> Retry(Guid id, Caller caller, FlowdeskDb db, TimeProvider clock,
         IStringLocalizer<Messages> t, CancellationToken ct)
     {
         if (!caller.IsSystemAdmin) return Problems.NotFound(t);
-        var now = clock.GetUtcNow();
-        // Conditional, so two admins pressing retry (or a retry racing nothing else) revive the message once.
-        var revived = await db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Dead).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.Status, OutboxStatus.Pending).SetProperty(m => m.Attempts, 0).SetProperty(m => m.NextAttemptAt, now)
-            .SetProperty(m => m.ClaimedBy, (string?)null).SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null), ct);
-        var message = await db.OutboxMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
-        if (message is null) return Problems.NotFound(t);
-        if (revived == 0)
-            return Problems.Conflict(t, "outbox-not-dead", "outbox.retry.title", t.Text("outbox.retry.not_dead", Name(message.Status)),
-                new Dictionary<string, object?> { ["status"] = Name(message.Status) });
-        return TypedResults.Ok(Detail(message));
+        var retry = await OutboxAdmin.RetryAsync(db, id, clock.GetUtcNow(), ct);
+        if (retry.Message is not { } message) return Problems.NotFound(t);
+        if (!retry.Revived)
+            return Problems.Conflict(t, "outbox-not-dead", "outbox.retry.title", t.Text("outbox.retry.not_dead", message.Status),
+                new Dictionary<string, object?> { ["status"] = message.Status });
+        return TypedResults.Ok(message);
     }
-
-    static OutboxMessageDetail Detail(OutboxMessage m) => new(m.Id, m.Kind, Name(m.Status), m.Attempts, m.CreatedAt, m.NextAttemptAt, m.SentAt,
-        m.LastError, m.TicketId, m.ClaimedBy, m.ClaimedUntil, m.IdempotencyKey, m.Payload);
-
-    static string Name(OutboxStatus status) => status.ToString().ToLowerInvariant();
 
     static int? Number(string? text, int fallback) =>
         string.IsNullOrEmpty(text) ? fallback : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
