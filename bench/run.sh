@@ -2,7 +2,7 @@
 # The one command: measures Flowdesk on one database at one scale and writes a Markdown table.
 #
 #   bench/run.sh --database sqlite|postgres --scale tiny|small|large [--seconds 10] [--clients 1,16,64]
-#                [--server DIR] [--out DIR] [--keep] [--reuse DATA_DIR] [--smoke]
+#                [--server DIR] [--out DIR] [--keep] [--reuse DATA_DIR] [--smoke] [--intake-only] [--no-intake]
 #
 # Steps: publish the server (or use --server DIR, a `dotnet publish` output), make an empty database (a private
 # PostgreSQL cluster under bench/.data for postgres), start Flowdesk on it once so its own migrations and seeding
@@ -11,6 +11,9 @@
 # drive the load, stop everything and write OUT/table.md (default bench/results/<database>-<scale>-<time>/).
 # --reuse DATA_DIR: measure again on a database kept by an earlier --keep run (bench/.data/…), without loading.
 # --smoke: a few seconds per phase, fails only when the bench or the server breaks (never on speed).
+# After the load, email intake (issue 5): messages in a private Dovecot's mailbox fetched and processed by the server's
+# own mail.poll job (Flowdesk.Bench mail-intake); it adds its tickets, comments and requesters to the database.
+# --intake-only: only that phase (after loading, or on --reuse); --no-intake: without it (e.g. to keep a reused database as it is).
 # Everything runs on 127.0.0.1; every process started here is stopped by its PID on exit; data is removed
 # unless --keep.
 set -euo pipefail
@@ -18,7 +21,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDTERMINALLOGGER=off DEBIAN_FRONTEND=noninteractive
 
-DATABASE=sqlite SCALE=tiny SECONDS_PER_PHASE=10 CLIENTS=1,16,64 SERVER_DIR="" OUT="" KEEP=0 SMOKE=0 REUSE=""
+DATABASE=sqlite SCALE=tiny SECONDS_PER_PHASE=10 CLIENTS=1,16,64 SERVER_DIR="" OUT="" KEEP=0 SMOKE=0 REUSE="" INTAKE=1 INTAKE_ONLY=0
 while (($#)); do
     case "$1" in
         --database) DATABASE=$2; shift 2 ;;
@@ -29,6 +32,8 @@ while (($#)); do
         --out) OUT=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
         --smoke) SMOKE=1; shift ;;
+        --intake-only) INTAKE_ONLY=1; shift ;;
+        --no-intake) INTAKE=0; shift ;;
         --reuse) REUSE=$(cd "$2" && pwd); KEEP=1; shift 2 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -38,6 +43,8 @@ done
 COMMAND="bench/run.sh --database $DATABASE --scale $SCALE --seconds $SECONDS_PER_PHASE --clients $CLIENTS"
 [[ -n $REUSE ]] && COMMAND+=" --reuse ${REUSE#"$ROOT"/}"
 ((SMOKE)) && COMMAND+=" --smoke"
+((INTAKE_ONLY)) && COMMAND+=" --intake-only"
+((INTAKE)) || COMMAND+=" --no-intake"
 
 STAMP=$(date -u +%Y%m%d-%H%M%S)
 OUT=${OUT:-$ROOT/bench/results/$DATABASE-$SCALE-$STAMP}
@@ -76,6 +83,13 @@ if [[ $DATABASE == postgres && ! -x "$PG_BIN/initdb" ]]; then
     apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null
     apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends postgresql postgresql-contrib >/dev/null
     PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+fi
+
+# Email intake needs Dovecot (IMAP, and LMTP to deliver the messages), as the mail tests do; installed like PostgreSQL.
+if ((INTAKE)) && [[ ! -x /usr/lib/dovecot/imap || ! -x /usr/lib/dovecot/lmtp ]] && [[ $(id -u) == 0 ]]; then
+    say "installing dovecot-imapd dovecot-lmtpd (email intake)"
+    apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null
+    apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends dovecot-imapd dovecot-lmtpd >/dev/null || true
 fi
 
 say "building the bench"
@@ -147,6 +161,25 @@ fi
 cp "$DATA/manifest.json" "$DATA/generate.json" "$OUT/"
 [[ $DATABASE == sqlite ]] && say "database file: $(du -h "$DATA/flowdesk.db" | cut -f1)"
 
+INTAKE_FAILED=0
+run_intake() { # the email intake phase: writes OUT/mail-intake.json, or nothing when Dovecot is not there
+    local messages
+    case $SCALE in tiny) messages=400 ;; small) messages=2000 ;; large) messages=10000 ;; esac
+    ((SMOKE)) && messages=40
+    if [[ ! -x /usr/lib/dovecot/imap || ! -x /usr/lib/dovecot/lmtp || $(id -u) != 0 ]]; then
+        say "email intake NOT measured: Dovecot (dovecot-imapd, dovecot-lmtpd) is not installed or this is not root"
+        return 0
+    fi
+    say "email intake: $messages messages in a private Dovecot mailbox, fetched and processed by the mail.poll job"
+    "${BENCH[@]}" mail-intake --server "$SERVER_DIR" --database "$DATABASE" --connection "$CONNECTION" --messages "$messages" \
+        --data-path "$DATA/files" --fixtures "$ROOT/tests/Flowdesk.Tests/Mail/Fixtures" --out "$OUT/mail-intake.json" || INTAKE_FAILED=1
+}
+if ((INTAKE_ONLY)); then
+    run_intake
+    [[ -f $OUT/mail-intake.json ]] && jq -r '"email intake: \(.messages) messages, \(.messagesPerSecond | floor)/s (target 100/s), server CPU \(.serverCpuMillisecondsPerMessage * 10 | floor / 10) ms/message; \(.tickets) tickets, \(.comments) comments, \(.ignored) ignored; \(if .failures | length > 0 then "FAILED: " + (.failures | join("; ")) else "counts right" end)"' "$OUT/mail-intake.json"
+    exit $((INTAKE_FAILED))
+fi
+
 say "start-up on the migrated, loaded database"
 start_server false
 say "ready in $STARTUP_SECONDS s"
@@ -176,6 +209,7 @@ LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 "${BENCH[@]}" load "${LOAD_ARGS[@]}"
 LOAD_AFTER=$(cut -d' ' -f1 /proc/loadavg)
 stop_server
+((INTAKE)) && run_intake
 
 MEM_GB=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
 CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
@@ -188,6 +222,8 @@ jq -n --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" --arg database "$DATABASE" -
     '{date: $date, database: $database, scale: $scale, machine: $machine, command: $command, startupSeconds: $startup,
       databaseInsertsPerSecond: $ceiling, databaseCeilingHow: $how, loadSeconds: $gen[0].seconds,
       loadRows: ($gen[0].rows | to_entries | map("\(.key) \(.value)") | join(", "))}' >"$OUT/run.json"
-"${BENCH[@]}" report --run "$OUT/run.json" --load "$OUT/load.json" --out "$OUT/table.md" >/dev/null
+"${BENCH[@]}" report --run "$OUT/run.json" --load "$OUT/load.json" --mail-intake "$OUT/mail-intake.json" --out "$OUT/table.md" >/dev/null
 say "table: ${OUT#"$ROOT"/}/table.md"
 cat "$OUT/table.md"
+((INTAKE_FAILED)) && { echo "run.sh: email intake failed (see above)" >&2; exit 1; }
+exit 0

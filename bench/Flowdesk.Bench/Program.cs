@@ -11,6 +11,7 @@ using Flowdesk.Bench.Reporting;
 //   sqlite-ceiling --path FILE [--seconds 5]          prints single-row insert transactions per second
 //   report --run run.json --load load.json --out table.md
 //   sla-sweep --server DIR --tickets N [--database sqlite|postgres] [--connection CS] [--runs 3] [--out sla-sweep.json]
+//   mail-intake --server DIR --messages N [--database sqlite|postgres] [--connection CS] [--data-path DIR] [--fixtures DIR] [--batch 200] [--out mail-intake.json]
 var options = new Dictionary<string, string>();
 for (var i = 1; i < args.Length; i++)
 {
@@ -38,7 +39,7 @@ try
             var levels = (Maybe("clients") ?? "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
             var seconds = double.Parse(Maybe("seconds") ?? "10", CultureInfo.InvariantCulture);
             var pid = Maybe("pid") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : (int?)null;
-            var figures = await LoadRunner.RunAsync(Need("url"), manifest, pid, levels, seconds, Log);
+            var figures = await LoadRunner.RunAsync(Need("url"), manifest, pid, levels, seconds, Log, Maybe("only"));
             File.WriteAllText(Need("out"), JsonSerializer.Serialize(figures, Json.Options));
             var broken = figures.Phases.SelectMany(ph => ph.Operations.Select(o => (ph, o))).Where(x => x.o.Errors > 0 || x.o.Count == 0).ToList();
             foreach (var (ph, o) in broken) Log($"FAILED: {o.Operation} in {ph.Name} x{ph.Concurrency}: {o.Count} succeeded, {o.Errors} errors ({o.FirstError})");
@@ -53,7 +54,8 @@ try
             return 0;
         case "report":
         {
-            var markdown = Report.Write(Report.Read<RunFacts>(Need("run")), Report.Read<LoadFigures>(Need("load")));
+            var markdown = Report.Write(Report.Read<RunFacts>(Need("run")), Report.Read<LoadFigures>(Need("load")),
+                Maybe("mail-intake") is { } intake && File.Exists(intake) ? Report.Read<MailIntakeScenario.Result>(intake) : null);
             File.WriteAllText(Need("out"), markdown);
             Console.Write(markdown);
             return 0;
@@ -65,8 +67,15 @@ try
             if (Maybe("out") is { } path) File.WriteAllText(path, JsonSerializer.Serialize(result, Json.Options));
             return result.Runs.All(r => r.Succeeded) ? 0 : 1;
         }
+        case "mail-intake":
+        {
+            var result = await MailIntakeScenario.RunAsync(Need("server"), Maybe("database") ?? "sqlite", Maybe("connection"), Maybe("data-path"),
+                int.Parse(Need("messages"), CultureInfo.InvariantCulture), Maybe("fixtures"), int.Parse(Maybe("batch") ?? "200", CultureInfo.InvariantCulture), Log);
+            if (Maybe("out") is { } path) File.WriteAllText(path, JsonSerializer.Serialize(result, Json.Options));
+            return result.Succeeded ? 0 : 1;
+        }
         default:
-            return Fail("usage: Flowdesk.Bench generate|load|sqlite-ceiling|report|sla-sweep [options] (see bench/run.sh)");
+            return Fail("usage: Flowdesk.Bench generate|load|sqlite-ceiling|report|sla-sweep|mail-intake [options] (see bench/run.sh)");
     }
 }
 catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or FormatException or Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException or HttpRequestException)

@@ -19,7 +19,6 @@ namespace Flowdesk.Bench;
 /// </summary>
 public static class SlaSweepScenario
 {
-    const string AdminUser = "admin";
 
     public sealed record Run(int Number, double Milliseconds, double ServerMilliseconds, bool Succeeded, string? Error);
 
@@ -30,19 +29,19 @@ public static class SlaSweepScenario
         var data = Path.Combine(Path.GetTempPath(), "flowdesk-sla-sweep-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(data);
         connection ??= database == "sqlite" ? $"Data Source={Path.Combine(data, "flowdesk.db")}" : throw new ArgumentException("--connection is required for postgres");
-        var port = FreePort();
+        var port = BenchServer.FreePort();
         var url = $"http://127.0.0.1:{port}";
         using var server = Start(serverDir, url, database, connection, data);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(10) };
-            await WaitReady(http, server, log);
+            await BenchServer.WaitReady(http, server, log);
 
             var insert = Stopwatch.StartNew();
             Insert(database, connection, tickets, log);
             log($"inserted {tickets:N0} open tickets in {insert.Elapsed.TotalSeconds:F1} s");
 
-            var token = await Token(http);
+            var token = await BenchServer.AdminToken(http);
             http.DefaultRequestHeaders.Authorization = new("Bearer", token);
             List<Run> results = [];
             for (var i = 1; i <= runs; i++)
@@ -106,34 +105,6 @@ public static class SlaSweepScenario
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
-    }
-
-    static async Task WaitReady(HttpClient http, Process server, Action<string> log)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromMinutes(5))
-        {
-            if (server.HasExited) throw new InvalidOperationException($"the server exited with {server.ExitCode}");
-            try
-            {
-                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
-                {
-                    log($"server ready in {watch.Elapsed.TotalSeconds:F1} s");
-                    return;
-                }
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(100);
-        }
-        throw new InvalidOperationException("the server was not ready in 5 minutes");
-    }
-
-    static async Task<string> Token(HttpClient http)
-    {
-        var response = await http.PostAsJsonAsync("/api/v1/auth/token", new { username = AdminUser, password = DemoAccounts.Password });
-        response.EnsureSuccessStatusCode();
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.GetProperty("token").GetString()!;
     }
 
     static readonly Column[] Columns =
@@ -200,12 +171,5 @@ public static class SlaSweepScenario
         target.Execute($"UPDATE desks SET last_number = {(it.LastNumber + count).ToString(CultureInfo.InvariantCulture)} WHERE key = 'it'");
         target.Finish();
         log($"{count:N0} tickets written");
-    }
-
-    static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

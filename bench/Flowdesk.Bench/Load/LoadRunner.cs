@@ -10,7 +10,7 @@ namespace Flowdesk.Bench.Load;
 /// </summary>
 public static class LoadRunner
 {
-    public static async Task<LoadFigures> RunAsync(string url, Manifest manifest, int? serverPid, int[] levels, double seconds, Action<string> log)
+    public static async Task<LoadFigures> RunAsync(string url, Manifest manifest, int? serverPid, int[] levels, double seconds, Action<string> log, string? only = null)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
@@ -21,8 +21,23 @@ public static class LoadRunner
             await Scenarios.SignIn(http, DemoAccounts.Technician, DemoAccounts.Password),
             await Scenarios.SignIn(http, DemoAccounts.Requester, DemoAccounts.Password), manifest);
 
-        await Phase(session, "warm-up", Scenarios.Mix, 4, Math.Min(3, seconds), serverPid, log);
         List<PhaseFigures> phases = [];
+        if (only is not null)
+        {
+            // One phase on its own (for a profiler attached to the server): e.g. --only "catalog only".
+            IReadOnlyList<Operation> operations = only switch
+            {
+                "create only" => [Scenarios.Create with { Weight = 1 }],
+                "catalog only" => [Scenarios.OrderCatalogItem with { Weight = 1 }],
+                "portal pages" => await PortalPages.OperationsAsync(url),
+                "mix" => Scenarios.Mix,
+                _ => throw new ArgumentException($"--only: one of \"create only\", \"catalog only\", \"portal pages\", \"mix\", not '{only}'"),
+            };
+            await Phase(session, "warm-up", operations, 4, Math.Min(3, seconds), serverPid, log);
+            phases.Add(await Phase(session, only, operations, levels[0], seconds, serverPid, log));
+            return new LoadFigures(url, phases, serverPid is { } onlyPid ? ReadKb(onlyPid, "VmHWM") : 0, [.. Scenarios.NotYetBuilt]);
+        }
+        await Phase(session, "warm-up", Scenarios.Mix, 4, Math.Min(3, seconds), serverPid, log);
         foreach (var clients in levels)
         {
             phases.Add(await Phase(session, "web ceiling", [Scenarios.Live], clients, seconds / 2, serverPid, log));

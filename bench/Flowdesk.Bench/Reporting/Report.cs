@@ -14,7 +14,7 @@ public static class Report
 {
     const int ReferenceClients = 16;
 
-    public static string Write(RunFacts run, LoadFigures load)
+    public static string Write(RunFacts run, LoadFigures load, MailIntakeScenario.Result? intake = null)
     {
         var s = new StringBuilder();
         void Line(string text = "") => s.Append(text).Append('\n');
@@ -53,6 +53,12 @@ public static class Report
         AtMost("ticket with 50 comments + 200 history rows p95 (3 calls)", 10, heavy.P95, "ms", Alone(heavy.Operation)?.P95);
         AtMost("text search p95", 100, search.P95, "ms", Alone(search.Operation)?.P95);
         Line("| SLA sweep over 100,000 open tickets | ≤ 2 s | measured by `Flowdesk.Bench sla-sweep` (docs/performance.md, SLA sweep) | — | — | |");
+        if (intake is not null)
+            Line($"| email intake, {intake.Messages:N0} messages over IMAP, polls of {intake.BatchSize} | ≥ 100 /s | {F(intake.MessagesPerSecond, "F0")} /s" +
+                 $" ({intake.Tickets} tickets, {intake.Comments} comments, {intake.Ignored} ignored{(intake.Succeeded ? "" : "; **counts wrong**")};" +
+                 $" later half of the polls {F(intake.SteadyMessagesPerSecond, "F0")} /s; server CPU {F(intake.ServerCpuMillisecondsPerMessage)} ms/message)" +
+                 $" | {F(intake.MessagesPerSecond / 100, "F2")} | {(intake.Succeeded && intake.MessagesPerSecond >= 100 ? "yes" : "**no**")} | |");
+        else Line("| email intake | ≥ 100 /s | not measured in this run (`Flowdesk.Bench mail-intake`, docs/performance.md, Email intake) | — | — | |");
         if (load.Phases.FirstOrDefault(p => p.Name == "portal pages") is { } portal)
             AtLeast($"portal home and catalog pages, {portal.Concurrency} clients", 1500, portal.Operations.Sum(o => o.PerSecond), "/s");
         else Line("| portal home and catalog pages | ≥ 1,500 /s | not measured in this run | — | — | |");

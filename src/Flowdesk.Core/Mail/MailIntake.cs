@@ -30,16 +30,17 @@ public sealed record IntakeResult(MailOutcome? Outcome, string? Reason, Guid? Ti
 /// same message a no-op. Use a fresh scope (DbContext) per message.
 /// </summary>
 public sealed partial class MailIntake(FlowdeskDb db, AttachmentStore store, MailSettings settings, IConfiguration configuration,
-    TimeProvider clock, IStringLocalizer<Messages> t, ILogger<MailIntake> log)
+    TimeProvider clock, IStringLocalizer<Messages> t, ILogger<MailIntake> log, CallerCache callers)
 {
     /// <summary>More parts than this in one mail are not stored (and noted as refused).</summary>
     public const int MaxAttachments = 50;
 
     static readonly string[] TraceHeaders = ["Received", "Return-Path", "Delivered-To", "X-Original-To", "X-Delivered-To"];
 
-    public async Task<IntakeResult> ProcessAsync(InboxSettings inbox, byte[] raw, CancellationToken ct)
+    /// <param name="desk">The inbox's desk when the caller has it already (the poller reads it once per poll), else read here.</param>
+    public async Task<IntakeResult> ProcessAsync(InboxSettings inbox, byte[] raw, CancellationToken ct, Desk? desk = null)
     {
-        var desk = await DeskAsync(inbox, ct);
+        desk ??= await DeskAsync(inbox, ct);
         MimeMessage message;
         try
         {
@@ -136,7 +137,7 @@ public sealed partial class MailIntake(FlowdeskDb db, AttachmentStore store, Mai
         }
         language = Languages.Normalize(person.Language);
 
-        var ticket = await RepliedTicketAsync(message, person, ct);
+        var (ticket, caller) = await RepliedTicketAsync(message, person, ct);
         var attachments = new MailAttachments();
         Comment? comment = null;
         if (ticket is null)
@@ -149,7 +150,7 @@ public sealed partial class MailIntake(FlowdeskDb db, AttachmentStore store, Mai
         }
         else
         {
-            var staff = (await Caller.LoadAsync(db, person.Id, ct))?.MayWorkOn(ticket.DeskId) ?? false;
+            var staff = caller?.MayWorkOn(ticket.DeskId) ?? false;
             var text = Clip(MailContent.WithoutQuotedReply(BodyText(message)), TicketLimits.CommentMax);
             if (text.Length == 0) text = InLanguage(language, () => t.Text("mail.no_text"));
             comment = ticket.AddComment(person.Id, text, isInternal: false, byStaff: staff, now);
@@ -202,7 +203,8 @@ public sealed partial class MailIntake(FlowdeskDb db, AttachmentStore store, Mai
         return await db.InboundMail.AnyAsync(m => m.DeskId == record.DeskId && m.Key == record.Key, ct);
     }
 
-    async Task<Desk> DeskAsync(InboxSettings inbox, CancellationToken ct) =>
+    /// <summary>The desk an inbox delivers to (read without tracking; only its id, key and prefix are used).</summary>
+    public async Task<Desk> DeskAsync(InboxSettings inbox, CancellationToken ct) =>
         await db.Desks.AsNoTracking().SingleOrDefaultAsync(d => d.Key == inbox.Desk, ct)
         ?? throw new InvalidOperationException($"Mail configuration: the mailbox {inbox.Name} names desk '{inbox.Desk}', which does not exist.");
 
@@ -285,7 +287,8 @@ public sealed partial class MailIntake(FlowdeskDb db, AttachmentStore store, Mai
     /// else a ticket number tag such as [IT-000123] in the subject — and only when the sender may take part in it
     /// (its requester, a watcher, or staff of its desk); otherwise null, and the mail opens a ticket of its own.
     /// </summary>
-    async Task<Ticket?> RepliedTicketAsync(MimeMessage message, Person sender, CancellationToken ct)
+    /// <returns>The ticket, with the sender's rights (read once, also for the staff question of the comment).</returns>
+    async Task<(Ticket? Ticket, Caller? Caller)> RepliedTicketAsync(MimeMessage message, Person sender, CancellationToken ct)
     {
         List<string> ids = [];
         if (MailIds.Normalize(message.InReplyTo) is { } inReplyTo) ids.Add(inReplyTo);
@@ -313,20 +316,20 @@ public sealed partial class MailIntake(FlowdeskDb db, AttachmentStore store, Mai
             if (await db.Tickets.AsNoTracking().Where(x => x.Number == number).Select(x => (Guid?)x.Id).SingleOrDefaultAsync(ct) is { } tagged)
                 candidates.Add(tagged);
         }
-        if (candidates.Count == 0) return null;
+        if (candidates.Count == 0) return (null, null);
 
         // A person created for this very mail cannot be part of any ticket yet.
-        if (db.Entry(sender).State == EntityState.Added) return null;
-        var caller = await Caller.LoadAsync(db, sender.Id, ct);
-        if (caller is null) return null;
+        if (db.Entry(sender).State == EntityState.Added) return (null, null);
+        var caller = await callers.GetAsync(db, sender.Id, ct);
+        if (caller is null) return (null, null);
         foreach (var ticketId in candidates.Distinct())
         {
             var ticket = await db.Tickets.VisibleTo(caller).Include(x => x.Watchers).SingleOrDefaultAsync(x => x.Id == ticketId, ct);
             if (ticket is null) continue;
-            if (caller.MayWorkOn(ticket.DeskId) || ticket.RequesterId == sender.Id || ticket.Watchers.Any(w => w.PersonId == sender.Id)) return ticket;
+            if (caller.MayWorkOn(ticket.DeskId) || ticket.RequesterId == sender.Id || ticket.Watchers.Any(w => w.PersonId == sender.Id)) return (ticket, caller);
         }
         log.LogInformation("Mail from {Address} refers to a ticket its sender may not reply to; it opens a new ticket.", sender.Email);
-        return null;
+        return (null, caller);
     }
 
     /// <summary>The text part, or text made from the HTML part; parts used as the body are not attachments.</summary>

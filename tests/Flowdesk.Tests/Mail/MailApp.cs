@@ -29,6 +29,8 @@ public sealed class MailApp : FlowdeskApp
         new("Smtp:Tls", "none"),
         new("Smtp:From", $"IT Service Desk <{ServiceDesk}>"),
         new("Mail:TimeoutSeconds", "30"),
+        // Small batches, so every test with more than three messages also goes through a poll's later batches.
+        new("Mail:BatchSize", "3"),
         new("Mail:Inboxes:0:Desk", "it"),
         new("Mail:Inboxes:0:Host", MailServer.Host),
         new("Mail:Inboxes:0:Port", Mail.ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),

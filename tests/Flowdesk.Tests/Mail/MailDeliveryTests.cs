@@ -114,7 +114,12 @@ public sealed class MailDeliveryTests(MailApp app)
         OutboxMessage failed;
         try
         {
-            await worker.RunDueOnceAsync(now);
+            // Other tests of the collection may have left due messages that come first (a pass claims a batch of 20).
+            for (var pass = 0; pass < 50; pass++)
+            {
+                await worker.RunDueOnceAsync(now);
+                if (await app.Db(db => db.OutboxMessages.Where(m => m.Id == message.Id).Select(m => m.Attempts).SingleAsync()) > 0) break;
+            }
             failed = await app.Db(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == message.Id));
             Assert.Equal(OutboxStatus.Failed, failed.Status);
             Assert.Equal(1, failed.Attempts);
@@ -129,9 +134,14 @@ public sealed class MailDeliveryTests(MailApp app)
             await app.Mail.StartSmtpAsync();
         }
 
-        await worker.RunDueOnceAsync(failed.NextAttemptAt);
-        var sent = await app.Db(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == message.Id));
+        OutboxMessage sent = failed;
+        for (var pass = 0; pass < 50 && sent.Status != OutboxStatus.Sent; pass++)
+        {
+            await worker.RunDueOnceAsync(failed.NextAttemptAt);
+            sent = await app.Db(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == message.Id));
+        }
         Assert.Equal(OutboxStatus.Sent, sent.Status);
+        Assert.Equal(2, sent.Attempts);
         await worker.RunDueOnceAsync(failed.NextAttemptAt.AddHours(1));
 
         await app.Mail.WaitForMessagesAsync(to, 1);

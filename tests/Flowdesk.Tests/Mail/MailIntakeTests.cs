@@ -217,6 +217,24 @@ public sealed class MailIntakeTests(MailApp app)
     }
 
     [Fact]
+    public async Task MoreMailThanOneBatch_IsAllTakenInOnePoll()
+    {
+        var inbox = MailApp.NewInbox();
+        var tag = MailFixtures.NewTag();
+        for (var i = 0; i < 8; i++) // batches of three (MailApp): three full batches would stop after 3 without the carry-on
+        {
+            var sender = $"burst-{i}-{tag}@example.com";
+            await app.ReceiveAsync(inbox, Compose(new MailboxAddress("Burst", sender), $"Burst {i} {tag}", "Printer offline."), sender);
+        }
+
+        var result = await app.PollAsync(inbox);
+
+        Assert.Equal((8, 8), (result.Fetched, result.Tickets));
+        Assert.Equal(8, await app.Db(db => db.Tickets.CountAsync(t => t.Subject.EndsWith(" " + tag))));
+        Assert.Equal(0, (await app.PollAsync(inbox)).Fetched);
+    }
+
+    [Fact]
     public async Task MessageWithoutMessageId_FetchedTwice_IsRecognisedByItsContent()
     {
         var inbox = MailApp.NewInbox();
