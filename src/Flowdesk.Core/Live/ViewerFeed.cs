@@ -13,14 +13,15 @@ namespace Flowdesk.Live;
 /// </summary>
 public sealed record ViewerUpdate(IReadOnlyList<Guid> TicketIds, bool ReloadAll);
 
-public sealed class ViewerFeed(TicketChangeFeed feed, IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class ViewerFeed(TicketChangeFeed feed, IServiceScopeFactory scopes, CallerCache callers, TimeProvider clock)
 {
     /// <summary>A burst of changes (a bulk move, a create with its first comment) is delivered as one update.</summary>
     public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// Updates for <paramref name="personId"/> until cancelled. The person's access is loaded afresh for every
-    /// update, so a technician removed from a desk stops hearing about it at once; a deactivated person hears nothing more.
+    /// Updates for <paramref name="personId"/> until cancelled. The person's access comes from the caller cache,
+    /// which forgets everyone when a membership, role, desk or person is saved: a technician removed from a desk stops
+    /// hearing about it at once; a deactivated person hears nothing more.
     /// </summary>
     public async IAsyncEnumerable<ViewerUpdate> ReadAsync(Guid personId, Func<Guid, bool> onScreen,
         [EnumeratorCancellation] CancellationToken ct)
@@ -38,7 +39,7 @@ public sealed class ViewerFeed(TicketChangeFeed feed, IServiceScopeFactory scope
             using (var scope = scopes.CreateScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<FlowdeskDb>();
-                var caller = await Caller.LoadAsync(db, personId, ct);
+                var caller = await callers.GetAsync(db, personId, ct);
                 if (caller is null) yield break;
                 var visible = await VisibleIdsAsync(db, caller, changed, ct);
                 relevant = changed.Where(id => visible.Contains(id) || onScreen(id)).ToList();
@@ -65,6 +66,7 @@ public static class LiveSetup
         services.AddSingleton<TicketChangeFeed>();
         services.AddSingleton<TicketChangeInterceptor>();
         services.AddSingleton<ViewerFeed>();
+        services.AddCallerCache();
         services.ConfigureDbContext<SqliteFlowdeskDb>((sp, o) => o.AddInterceptors(sp.GetRequiredService<TicketChangeInterceptor>()));
         services.ConfigureDbContext<PostgresFlowdeskDb>((sp, o) => o.AddInterceptors(sp.GetRequiredService<TicketChangeInterceptor>()));
         return services;

@@ -17,7 +17,7 @@ namespace Flowdesk.Notifications;
 /// an address, and one "chat" outbox message per chat channel of the ticket's desk or group — plus a marker keyed by
 /// the message id, so a retry after a crash finds the work done and writes nothing twice.
 /// </summary>
-public sealed class NotificationFanoutDelivery(FlowdeskDb db, TimeProvider clock, NotificationFeed feed, ApprovalLinks links,
+public sealed class NotificationFanoutDelivery(FlowdeskDb db, CallerCache callers, TimeProvider clock, NotificationFeed feed, ApprovalLinks links,
     IOptions<NotificationOptions> options, ILogger<NotificationFanoutDelivery> log) : IOutboxDelivery
 {
     public string Kind => "notification";
@@ -146,7 +146,7 @@ public sealed class NotificationFanoutDelivery(FlowdeskDb db, TimeProvider clock
     }
 
     async Task<bool> SeesTicketAsync(Guid personId, Guid ticketId, CancellationToken ct) =>
-        await Caller.LoadAsync(db, personId, ct) is { } caller && await db.Tickets.VisibleTo(caller).AnyAsync(t => t.Id == ticketId, ct);
+        await callers.GetAsync(db, personId, ct) is { } caller && await db.Tickets.VisibleTo(caller).AnyAsync(t => t.Id == ticketId, ct);
 
     async Task<ApprovalFacts?> DecidedApprovalAsync(NotificationPayload payload, string @event, Guid ticketId, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using Flowdesk.Chat;
 using Flowdesk.Jobs;
 using Flowdesk.Persistence;
+using Flowdesk.Security;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -22,6 +23,7 @@ public static class NotificationSetup
         services.AddSingleton<NotificationInterceptor>();
         services.ConfigureDbContext<SqliteFlowdeskDb>((sp, o) => o.AddInterceptors(sp.GetRequiredService<NotificationInterceptor>()));
         services.ConfigureDbContext<PostgresFlowdeskDb>((sp, o) => o.AddInterceptors(sp.GetRequiredService<NotificationInterceptor>()));
+        services.AddCallerCache(); // whether each recipient may see the ticket
         services.AddOutboxDelivery<NotificationFanoutDelivery>();
         services.AddOutboxDelivery<ChatDelivery>();
         services.AddHttpClient(ChatDelivery.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));

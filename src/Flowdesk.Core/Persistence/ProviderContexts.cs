@@ -28,9 +28,15 @@ public sealed class PostgresFlowdeskDb(DbContextOptions<PostgresFlowdeskDb> opti
     public override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }
 
-/// <summary>Per-connection SQLite settings that do not persist in the file.</summary>
+/// <summary>
+/// Per-connection SQLite settings that do not persist in the file, applied once per native connection: the pool
+/// hands the same native connection to many <see cref="Microsoft.Data.Sqlite.SqliteConnection"/> opens (EF opens
+/// one per query), and the settings stay with it, so running the four PRAGMAs on every open was wasted work.
+/// </summary>
 sealed class SqlitePragmas : DbConnectionInterceptor
 {
+    readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> configured = [];
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
@@ -39,10 +45,15 @@ sealed class SqlitePragmas : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
-    static void Apply(DbConnection connection)
+    void Apply(DbConnection connection)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
-        command.ExecuteNonQuery();
+        var handle = (connection as Microsoft.Data.Sqlite.SqliteConnection)?.Handle;
+        if (handle is not null && configured.TryGetValue(handle, out _)) return;
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+            command.ExecuteNonQuery();
+        }
+        if (handle is not null) configured.AddOrUpdate(handle, this);
     }
 }

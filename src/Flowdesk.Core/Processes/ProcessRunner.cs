@@ -319,28 +319,37 @@ public sealed class ProcessRunner(FlowdeskDb db, DateTimeOffset now, Guid actorI
     async Task<List<(Guid ApproverId, Guid? OnBehalfOf)>> ResolveApproversAsync(Ticket ticket, ProcessDefinition definition, ApprovalStage stage,
         RequesterProfile requester, CancellationToken ct)
     {
-        HashSet<Guid> asked = [];
+        // Each kind starts from its own index (the group, the role, the requester's row), never from every person:
+        // a query that tested each of 50,000 people for membership cost a fifth of a catalog order's time.
+        HashSet<Guid> candidates = [];
         foreach (var spec in stage.Approvers)
         {
             var (kind, value) = spec.IndexOf(':') is var i and > 0 ? (spec[..i], spec[(i + 1)..]) : (spec, "");
-            IQueryable<Person> people = kind switch
+            var groupKey = kind == "cab" ? "cab" : value;
+            IQueryable<Guid> ids = kind switch
             {
-                "person" => db.Users.Where(p => p.NormalizedUserName == value.ToUpperInvariant()),
-                "group" => db.Users.Where(p => db.GroupMembers.Any(m => m.PersonId == p.Id && db.Groups.Any(g => g.Id == m.GroupId && g.Key == value))),
-                "cab" => db.Users.Where(p => db.GroupMembers.Any(m => m.PersonId == p.Id && db.Groups.Any(g => g.Id == m.GroupId && g.Key == "cab"))),
-                "role" => db.Users.Where(p => db.UserRoles.Any(ur => ur.UserId == p.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == value))),
-                "requester.manager" => db.Users.Where(p => db.Users.Any(r => r.Id == ticket.RequesterId && r.ManagerId == p.Id)),
-                "department.head" => db.Users.Where(p => p.IsDepartmentHead && p.Department != null && p.Department == requester.Department),
-                _ => db.Users.Where(_ => false),
+                "person" => db.Users.Where(p => p.NormalizedUserName == value.ToUpperInvariant()).Select(p => p.Id),
+                "group" or "cab" => from g in db.Groups
+                                    where g.Key == groupKey
+                                    join m in db.GroupMembers on g.Id equals m.GroupId
+                                    select m.PersonId,
+                "role" => from r in db.Roles where r.Name == value join ur in db.UserRoles on r.Id equals ur.RoleId select ur.UserId,
+                "requester.manager" => db.Users.Where(r => r.Id == ticket.RequesterId && r.ManagerId != null).Select(r => r.ManagerId!.Value),
+                "department.head" => db.Users.Where(p => p.IsDepartmentHead && p.Department != null && p.Department == requester.Department).Select(p => p.Id),
+                _ => db.Users.Where(_ => false).Select(p => p.Id),
             };
-            foreach (var id in await people.Where(p => p.IsActive && !p.IsIntegration).Select(p => p.Id).ToListAsync(ct)) asked.Add(id);
+            candidates.UnionWith(await ids.ToListAsync(ct));
         }
+        if (candidates.Count == 0) return [];
+        var people = await db.Users
+            .Where(p => candidates.Contains(p.Id) && p.IsActive && !p.IsIntegration)
+            .Select(p => new { p.Id, p.IsAway, p.DelegateId })
+            .ToListAsync(ct);
         // Nobody approves their own request, unless they are the only one who could.
-        if (asked.Count > 1) asked.Remove(ticket.RequesterId);
+        if (people.Count > 1) people.RemoveAll(p => p.Id == ticket.RequesterId);
 
-        var people2 = await db.Users.Where(p => asked.Contains(p.Id)).Select(p => new { p.Id, p.IsAway, p.DelegateId }).ToListAsync(ct);
         List<(Guid, Guid?)> result = [];
-        foreach (var p in people2.OrderBy(p => p.Id))
+        foreach (var p in people.OrderBy(p => p.Id))
         {
             if (p.IsAway && p.DelegateId is { } delegateId && delegateId != ticket.RequesterId) result.Add((delegateId, p.Id));
             else result.Add((p.Id, null));

@@ -78,9 +78,10 @@ public sealed class CallerCacheInvalidation(CallerCache callers) : BeforeAndAfte
 
 public static class CallerCacheSetup
 {
-    /// <summary>The cache, and its invalidation on every Flowdesk DbContext of the application.</summary>
+    /// <summary>The cache, and its invalidation on every Flowdesk DbContext of the application (once, however often called).</summary>
     public static IServiceCollection AddCallerCache(this IServiceCollection services)
     {
+        if (services.Any(d => d.ServiceType == typeof(CallerCache))) return services;
         services.AddMemoryCache();
         services.AddSingleton<CallerCache>();
         services.AddSingleton<CallerCacheInvalidation>();

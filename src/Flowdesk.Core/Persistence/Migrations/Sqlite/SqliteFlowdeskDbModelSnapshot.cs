@@ -1007,6 +1007,10 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
 
+                    b.HasIndex(new[] { "Department" }, "ix_people_department_heads")
+                        .HasDatabaseName("ix_people_department")
+                        .HasFilter("is_department_head");
+
                     b.ToTable("people", (string)null);
                 });
 
