@@ -283,6 +283,11 @@ public abstract class FlowdeskDb(DbContextOptions options) : IdentityDbContext<P
             o.Property(x => x.Kind).HasMaxLength(30);
             o.Property(x => x.LastError).HasMaxLength(2000);
             o.HasIndex(x => new { x.Status, x.NextAttemptAt });
+            // The worker's claim asks for due messages of the kinds it can deliver now: without the kind first, mail
+            // waiting for an SMTP server (never claimed) was scanned on every pass (355,000 rows at the bench's scale).
+            o.HasIndex(x => new { x.Kind, x.Status, x.NextAttemptAt });
+            // The worker reads back the rows it has just claimed by its token.
+            o.HasIndex(x => x.ClaimedBy);
         });
         builder.Entity<Group>(g => g.Property(x => x.Strategy).HasConversion<string>().HasMaxLength(20));
         builder.Entity<GroupMember>(m => m.Property(x => x.Skills).HasMaxLength(500));

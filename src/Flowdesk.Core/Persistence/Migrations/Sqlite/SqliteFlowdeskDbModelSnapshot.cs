@@ -869,8 +869,14 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_outbox");
 
+                    b.HasIndex("ClaimedBy")
+                        .HasDatabaseName("ix_outbox_claimed_by");
+
                     b.HasIndex("Status", "NextAttemptAt")
                         .HasDatabaseName("ix_outbox_status_next_attempt_at");
+
+                    b.HasIndex("Kind", "Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_outbox_kind_status_next_attempt_at");
 
                     b.ToTable("outbox", (string)null);
                 });
