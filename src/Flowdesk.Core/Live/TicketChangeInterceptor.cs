@@ -1,5 +1,5 @@
 using System.Data.Common;
-using System.Runtime.CompilerServices;
+using Flowdesk.Persistence;
 using Flowdesk.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -14,9 +14,10 @@ namespace Flowdesk.Live;
 /// </summary>
 public sealed class TicketChangeInterceptor(TicketChangeFeed feed) : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
-    // Changes saved but not yet committed, per context instance (a context is used by one thread at a time), each
-    // marked with whether the caller's own transaction was open when it was saved.
-    readonly ConditionalWeakTable<DbContext, List<(TicketChange Change, bool InCallersTransaction)>> pending = [];
+    // Changes saved but not yet committed, kept on the context (see ContextSlots; a context is used by one thread at a
+    // time), each marked with whether the caller's own transaction was open when it was saved.
+    List<(TicketChange Change, bool InCallersTransaction)>? Pending(DbContext? context) =>
+        ContextSlots.Of(context) is { } slots && slots.TryGet(this, out List<(TicketChange Change, bool InCallersTransaction)> changes) ? changes : null;
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -97,7 +98,8 @@ public sealed class TicketChangeInterceptor(TicketChangeFeed feed) : ISaveChange
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
             var ticket = entry.Entity;
-            changes ??= pending.GetValue(context, _ => []);
+            changes ??= ContextSlots.Of(context)?.GetOrAdd(this, () => new List<(TicketChange Change, bool InCallersTransaction)>());
+            if (changes is null) return;
             changes.Add((new TicketChange(ticket.Id, ticket.DeskId, ticket.Status, ticket.Version), inTransaction));
         }
     }
@@ -114,18 +116,18 @@ public sealed class TicketChangeInterceptor(TicketChangeFeed feed) : ISaveChange
 
     void Publish(DbContext? context)
     {
-        if (context is null || !pending.TryGetValue(context, out var changes) || changes.Count == 0) return;
-        pending.Remove(context);
+        if (Pending(context) is not { Count: > 0 } changes) return;
+        ContextSlots.Of(context)?.Remove(this);
         feed.Publish(changes.Select(c => c.Change).ToList());
     }
 
     void DropAbandoned(DbContext? context)
     {
-        if (context is not null && pending.TryGetValue(context, out var changes)) changes.RemoveAll(c => c.InCallersTransaction);
+        Pending(context)?.RemoveAll(c => c.InCallersTransaction);
     }
 
     void Drop(DbContext? context)
     {
-        if (context is not null) pending.Remove(context);
+        ContextSlots.Of(context)?.Remove(this);
     }
 }

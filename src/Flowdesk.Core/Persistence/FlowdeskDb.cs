@@ -16,6 +16,9 @@ namespace Flowdesk.Persistence;
 /// </summary>
 public abstract class FlowdeskDb(DbContextOptions options) : IdentityDbContext<Person, IdentityRole<Guid>, Guid>(options)
 {
+    /// <summary>What the interceptors keep for this context (see <see cref="ContextSlots"/>).</summary>
+    internal ContextSlots Slots { get; } = new();
+
     public DbSet<Desk> Desks => Set<Desk>();
     public DbSet<Group> Groups => Set<Group>();
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();

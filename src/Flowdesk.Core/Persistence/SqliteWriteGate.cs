@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,14 +28,16 @@ public sealed class SqliteWriteGate(ILogger? log = null) : IDbTransactionInterce
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
-    static readonly ConditionalWeakTable<DbConnection, Turn> Turns = new();
-    static readonly ConditionalWeakTable<DbTransaction, DbConnection> Transactions = new();
-    static readonly ConditionalWeakTable<DbCommand, DbConnection> Statements = new();
 
-    /// <summary>Who holds a file's gate: at most one transaction or statement per connection.</summary>
+    /// <summary>The key of the turn among the context's slots (one turn per context, as EF gives it one connection).</summary>
+    static readonly object TurnSlot = new();
+
+    /// <summary>Who holds a file's gate: at most one transaction or statement per context (and so per connection).</summary>
     sealed class Turn
     {
         public SemaphoreSlim? Held;
+        /// <summary>The gate is held by one write statement outside a transaction, until that statement is done.</summary>
+        public bool ByStatement;
         public long Since;
         public string? FirstStatement;
         public ILogger? Log;
@@ -47,32 +49,39 @@ public sealed class SqliteWriteGate(ILogger? log = null) : IDbTransactionInterce
         return Gates.GetOrAdd(string.IsNullOrEmpty(file) ? connection.ConnectionString : Path.GetFullPath(file), _ => new SemaphoreSlim(1, 1));
     }
 
-    static Turn TurnOf(DbConnection connection) => Turns.GetValue(connection, c =>
+    /// <summary>The context's turn; null for a context that is not a Flowdesk one (left to SQLite's own busy handling).</summary>
+    static Turn? TurnOf(DbContext? context, DbConnection connection) => ContextSlots.Of(context)?.GetOrAdd(TurnSlot, () =>
     {
+        var turn = new Turn();
         // A transaction disposed without commit or rollback raises no interceptor event; its connection closing does.
-        c.StateChange += (sender, e) =>
+        connection.StateChange += (_, e) =>
         {
-            if (e.CurrentState == ConnectionState.Closed && sender is DbConnection closed) Leave(closed);
+            if (e.CurrentState == ConnectionState.Closed) Leave(turn);
         };
-        return new Turn();
+        return turn;
     });
 
-    static async ValueTask EnterAsync(DbConnection connection, CancellationToken ct)
+    static Turn? HeldTurn(DbContext? context) =>
+        ContextSlots.Of(context) is { } slots && slots.TryGet(TurnSlot, out Turn turn) && turn.Held is not null ? turn : null;
+
+    static async ValueTask<Turn?> EnterAsync(DbContext? context, DbConnection connection, CancellationToken ct)
     {
-        var turn = TurnOf(connection);
-        if (turn.Held is not null) return;
+        if (TurnOf(context, connection) is not { } turn) return null;
+        if (turn.Held is not null) return turn;
         var gate = GateOf(connection);
         if (!await gate.WaitAsync(Patience, ct)) throw Busy();
         Took(turn, gate);
+        return turn;
     }
 
-    static void Enter(DbConnection connection)
+    static Turn? Enter(DbContext? context, DbConnection connection)
     {
-        var turn = TurnOf(connection);
-        if (turn.Held is not null) return;
+        if (TurnOf(context, connection) is not { } turn) return null;
+        if (turn.Held is not null) return turn;
         var gate = GateOf(connection);
         if (!gate.Wait(Patience)) throw Busy();
         Took(turn, gate);
+        return turn;
     }
 
     static void Took(Turn turn, SemaphoreSlim gate)
@@ -82,9 +91,10 @@ public sealed class SqliteWriteGate(ILogger? log = null) : IDbTransactionInterce
         turn.Held = gate;
     }
 
-    static void Leave(DbConnection connection)
+    static void Leave(Turn? turn)
     {
-        if (!Turns.TryGetValue(connection, out var turn)) return;
+        if (turn is null) return;
+        turn.ByStatement = false;
         var gate = Interlocked.Exchange(ref turn.Held, null);
         if (gate is null) return;
         var held = System.Diagnostics.Stopwatch.GetElapsedTime(turn.Since);
@@ -95,9 +105,9 @@ public sealed class SqliteWriteGate(ILogger? log = null) : IDbTransactionInterce
     }
 
     /// <summary>Remembers the first statement of the holder, for the long-hold warning.</summary>
-    void Note(DbCommand command)
+    void Note(DbCommand command, DbContext? context)
     {
-        if (command.Connection is not { } connection || !Turns.TryGetValue(connection, out var turn) || turn.Held is null) return;
+        if (HeldTurn(context) is not { } turn) return;
         turn.Log ??= log;
         if (turn.FirstStatement is null)
         {
@@ -125,27 +135,23 @@ public sealed class SqliteWriteGate(ILogger? log = null) : IDbTransactionInterce
 
     async ValueTask StatementStartingAsync(DbCommand command, CommandEventData data, CancellationToken ct)
     {
-        if (Writes(command, data))
-        {
-            await EnterAsync(command.Connection!, ct);
-            Statements.AddOrUpdate(command, command.Connection!);
-        }
-        Note(command);
+        if (Writes(command, data) && await EnterAsync(data.Context, command.Connection!, ct) is { } turn) turn.ByStatement = true;
+        Note(command, data.Context);
     }
 
     void StatementStarting(DbCommand command, CommandEventData data)
     {
-        if (Writes(command, data))
-        {
-            Enter(command.Connection!);
-            Statements.AddOrUpdate(command, command.Connection!);
-        }
-        Note(command);
+        if (Writes(command, data) && Enter(data.Context, command.Connection!) is { } turn) turn.ByStatement = true;
+        Note(command, data.Context);
     }
 
-    static void StatementDone(DbCommand command)
+    /// <summary>
+    /// Any command of the context ended. A context runs one command at a time, so when a write statement outside a
+    /// transaction holds the gate, this is that statement ending (or its reader being disposed).
+    /// </summary>
+    static void StatementDone(DbContext? context)
     {
-        if (Statements.TryGetValue(command, out var connection) && Statements.Remove(command)) Leave(connection);
+        if (HeldTurn(context) is { ByStatement: true } turn) Leave(turn);
     }
 
     // ---- transactions: the gate is held from BEGIN to COMMIT / ROLLBACK
@@ -153,49 +159,41 @@ public sealed class SqliteWriteGate(ILogger? log = null) : IDbTransactionInterce
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection,
         TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
-        await EnterAsync(connection, cancellationToken);
+        await EnterAsync(eventData.Context, connection, cancellationToken);
         return result;
     }
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData,
         InterceptionResult<DbTransaction> result)
     {
-        Enter(connection);
+        Enter(eventData.Context, connection);
         return result;
     }
 
-    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
-    {
-        Transactions.AddOrUpdate(result, connection);
-        return result;
-    }
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result) => result;
 
     public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result,
         CancellationToken cancellationToken = default) => ValueTask.FromResult(TransactionStarted(connection, eventData, result));
 
-    // The transaction has let go of its connection by now, so the connection comes from TransactionStarted.
-    static void Ended(DbTransaction transaction)
-    {
-        if (Transactions.TryGetValue(transaction, out var connection)) Leave(connection);
-    }
+    static void Ended(DbContext? context) => Leave(HeldTurn(context));
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Ended(transaction);
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Ended(eventData.Context);
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Ended(transaction);
+        Ended(eventData.Context);
         return Task.CompletedTask;
     }
 
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Ended(transaction);
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Ended(eventData.Context);
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Ended(transaction);
+        Ended(eventData.Context);
         return Task.CompletedTask;
     }
 
-    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Ended(transaction);
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Ended(eventData.Context);
 
     public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
     {
@@ -221,13 +219,13 @@ public sealed class SqliteWriteGate(ILogger? log = null) : IDbTransactionInterce
     public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result,
         CancellationToken cancellationToken = default)
     {
-        StatementDone(command);
+        StatementDone(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
     public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
     {
-        StatementDone(command);
+        StatementDone(eventData.Context);
         return result;
     }
 
@@ -247,7 +245,7 @@ public sealed class SqliteWriteGate(ILogger? log = null) : IDbTransactionInterce
     // A write with RETURNING is read to its end by EF right away; the reader's disposal ends the statement.
     public InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
     {
-        StatementDone(command);
+        StatementDone(eventData.Context);
         return result;
     }
 
@@ -267,19 +265,19 @@ public sealed class SqliteWriteGate(ILogger? log = null) : IDbTransactionInterce
     public ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result,
         CancellationToken cancellationToken = default)
     {
-        StatementDone(command);
+        StatementDone(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
     public object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result)
     {
-        StatementDone(command);
+        StatementDone(eventData.Context);
         return result;
     }
 
     public void CommandFailed(DbCommand command, CommandErrorEventData eventData)
     {
-        StatementDone(command);
+        StatementDone(eventData.Context);
     }
 
     public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
@@ -290,7 +288,7 @@ public sealed class SqliteWriteGate(ILogger? log = null) : IDbTransactionInterce
 
     public void CommandCanceled(DbCommand command, CommandEndEventData eventData)
     {
-        StatementDone(command);
+        StatementDone(eventData.Context);
     }
 
     public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)

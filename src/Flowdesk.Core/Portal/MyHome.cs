@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using Flowdesk.Persistence;
 using Flowdesk.Processes;
 using Flowdesk.Security;
@@ -65,7 +64,8 @@ public sealed class MyHomeCache(IMemoryCache cache, IOptions<PortalOptions> opti
 /// </summary>
 public sealed class MyHomeInvalidation(MyHomeCache homes) : BeforeAndAfterSave, IDbTransactionInterceptor
 {
-    readonly ConditionalWeakTable<DbContext, HashSet<Guid>> pending = [];
+    // Per context: the people whose homes a save changed, until its transaction ends (kept on the context, see ContextSlots).
+    HashSet<Guid>? Pending(DbContext context) => ContextSlots.Of(context) is { } slots && slots.TryGet(this, out HashSet<Guid> people) ? people : null;
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Ended(eventData.Context);
 
@@ -110,35 +110,24 @@ public sealed class MyHomeInvalidation(MyHomeCache homes) : BeforeAndAfterSave, 
             if (entry.State != EntityState.Added && value.OriginalValue is Guid original) people.Add(original);
         }
         if (people is null) return;
-        lock (pending)
-        {
-            if (pending.TryGetValue(context, out var earlier)) earlier.UnionWith(people);
-            else pending.Add(context, people);
-        }
+        if (Pending(context) is { } earlier) earlier.UnionWith(people);
+        else ContextSlots.Of(context)?.GetOrAdd(this, () => people);
         Forget(people);
     }
 
     protected override void After(DbContext context)
     {
-        HashSet<Guid>? people;
-        lock (pending)
-        {
-            if (!pending.TryGetValue(context, out people)) return;
-            // Inside a transaction the rows are not visible to others until it ends: forget them once more then.
-            if (context.Database.CurrentTransaction is null) pending.Remove(context);
-        }
+        if (Pending(context) is not { } people) return;
+        // Inside a transaction the rows are not visible to others until it ends: forget them once more then.
+        if (context.Database.CurrentTransaction is null) ContextSlots.Of(context)?.Remove(this);
         Forget(people);
     }
 
     void Ended(DbContext? context)
     {
         if (context is null) return;
-        HashSet<Guid>? people;
-        lock (pending)
-        {
-            if (!pending.TryGetValue(context, out people)) return;
-            pending.Remove(context);
-        }
+        if (Pending(context) is not { } people) return;
+        ContextSlots.Of(context)?.Remove(this);
         Forget(people);
     }
 
