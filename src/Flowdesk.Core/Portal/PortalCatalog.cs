@@ -17,7 +17,7 @@ namespace Flowdesk.Portal;
 /// A save that touches a process (publish, unpublish, retire) on this node clears the offers at once; other nodes
 /// catch up within <see cref="PortalOptions.CatalogCacheTime"/>.
 /// </summary>
-public sealed class PortalCatalog(IOptions<PortalOptions> options, TimeProvider clock)
+public sealed class PortalCatalog(IOptions<PortalOptions> options, TimeProvider clock) : IDisposable
 {
     const int MaxAudiences = 20_000;
 
@@ -25,9 +25,12 @@ public sealed class PortalCatalog(IOptions<PortalOptions> options, TimeProvider 
     readonly ConcurrentDictionary<Guid, Timed<HashSet<string>>> audiences = new();
     volatile Timed<IReadOnlyList<CatalogOffer>>? offers;
     volatile Timed<IReadOnlyDictionary<string, int>>? popular;
+    readonly SemaphoreSlim counting = new(1, 1);
     long generation;
 
     sealed record Timed<T>(T Value, DateTimeOffset Until, long Generation);
+
+    public void Dispose() => counting.Dispose();
 
     /// <summary>Forgets the offers (and the popularity counts that refer to them); called after a process changed.</summary>
     public void Invalidate()
@@ -51,15 +54,26 @@ public sealed class PortalCatalog(IOptions<PortalOptions> options, TimeProvider 
     /// <summary>Orders per process key over the last <see cref="PortalOptions.PopularDays"/> days, across all requesters.</summary>
     public async Task<IReadOnlyDictionary<string, int>> PopularityAsync(FlowdeskDb db, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        if (popular is { } cached && cached.Until > now) return cached.Value;
-        var since = now.AddDays(-settings.PopularDays);
-        var counts = await db.Tickets.AsNoTracking().Where(t => t.CreatedAt >= since && t.ProcessKey != "")
-            .GroupBy(t => t.ProcessKey).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
-        var value = counts.ToDictionary(c => c.Key, c => c.Count, StringComparer.Ordinal);
-        // Popularity moves slowly; recount every few minutes at most.
-        popular = new Timed<IReadOnlyDictionary<string, int>>(value, now + Max(settings.CatalogCacheTime, TimeSpan.FromMinutes(5)), 0);
-        return value;
+        if (popular is { } cached && cached.Until > clock.GetUtcNow()) return cached.Value;
+        // One count at a time: it reads every ticket of the window (about a second at a million tickets), and the
+        // requests that found the figures expired together would otherwise all count at once. They wait for it instead.
+        await counting.WaitAsync(ct);
+        try
+        {
+            var now = clock.GetUtcNow();
+            if (popular is { } fresh && fresh.Until > now) return fresh.Value;
+            var since = now.AddDays(-settings.PopularDays);
+            var counts = await db.Tickets.AsNoTracking().Where(t => t.CreatedAt >= since && t.ProcessKey != "")
+                .GroupBy(t => t.ProcessKey).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+            var value = counts.ToDictionary(c => c.Key, c => c.Count, StringComparer.Ordinal);
+            // Popularity moves slowly; recount every few minutes at most.
+            popular = new Timed<IReadOnlyDictionary<string, int>>(value, now + Max(settings.CatalogCacheTime, TimeSpan.FromMinutes(5)), 0);
+            return value;
+        }
+        finally
+        {
+            counting.Release();
+        }
     }
 
     async Task<IReadOnlyList<CatalogOffer>> AllAsync(FlowdeskDb db, CancellationToken ct)
