@@ -10,6 +10,46 @@ static class BenchServer
 {
     public const string AdminUser = "admin";
 
+    /// <summary>
+    /// Starts the published server (DIR/Flowdesk.Web.dll) in Production with its background jobs off and no demo
+    /// tickets, plus <paramref name="settings"/> (database, data path, what the scenario needs). Each output line goes
+    /// to <paramref name="onOutput"/>; FLOWDESK_BENCH_SERVER_LOG=FILE keeps all of it, FLOWDESK_BENCH_SQL_LOG=Information
+    /// adds every SQL command with its time.
+    /// </summary>
+    public static Process Start(string serverDir, string url, string workingDirectory, IEnumerable<string> settings, Action<string>? onOutput = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var arg in new[]
+        {
+            Path.Combine(Path.GetFullPath(serverDir), "Flowdesk.Web.dll"), "--urls", url,
+            "--Flowdesk:DemoTickets=0", "--Flowdesk:Jobs:Enabled=false", "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command=" + (Environment.GetEnvironmentVariable("FLOWDESK_BENCH_SQL_LOG") ?? "Warning"),
+        }.Concat(settings))
+            info.ArgumentList.Add(arg);
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server");
+        var serverLog = Environment.GetEnvironmentVariable("FLOWDESK_BENCH_SERVER_LOG");
+        void Keep(string? line)
+        {
+            if (serverLog is not null && line is not null) lock (process) File.AppendAllText(serverLog, line + "\n");
+        }
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) onOutput?.Invoke(e.Data);
+            Keep(e.Data);
+        };
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     public static async Task WaitReady(HttpClient http, Process server, Action<string> log)
     {
         var watch = Stopwatch.StartNew();

@@ -46,7 +46,14 @@ public static class MailIntakeScenario
         log($"Dovecot on 127.0.0.1: IMAP {dovecot.ImapPort}, LMTP {dovecot.LmtpPort}");
         var port = BenchServer.FreePort();
         var url = $"http://127.0.0.1:{port}";
-        using var server = Start(serverDir, url, database, connection, data, dataPath ?? Path.Combine(data, "files"), fresh, dovecot.ImapPort, batch);
+        using var server = BenchServer.Start(serverDir, url, data,
+        [
+            $"--Flowdesk:Database={database}", $"--ConnectionStrings:Flowdesk={connection}", $"--Flowdesk:DataPath={dataPath ?? Path.Combine(data, "files")}",
+            $"--Flowdesk:Demo={(fresh ? "true" : "false")}", "--Logging:LogLevel:Flowdesk.Mail.MailboxPoller=Information",
+            "--Mail:Inboxes:0:Desk=it", $"--Mail:Inboxes:0:Host={MailIntakeDovecot.Host}", $"--Mail:Inboxes:0:Port={dovecot.ImapPort.ToString(CultureInfo.InvariantCulture)}",
+            $"--Mail:Inboxes:0:User={MailIntakeMessages.DeskAddress}", $"--Mail:Inboxes:0:Password={MailIntakeDovecot.Password}", "--Mail:Inboxes:0:Tls=none",
+            $"--Mail:Inboxes:0:Address={MailIntakeMessages.DeskAddress}", $"--Mail:BatchSize={batch.ToString(CultureInfo.InvariantCulture)}",
+        ]);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(10) };
@@ -202,40 +209,4 @@ public static class MailIntakeScenario
         }
     }
 
-    static Process Start(string serverDir, string url, string database, string connection, string data, string files, bool fresh, int imapPort, int batch)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = data,
-        };
-        foreach (var arg in new[]
-        {
-            Path.Combine(Path.GetFullPath(serverDir), "Flowdesk.Web.dll"), "--urls", url,
-            $"--Flowdesk:Database={database}", $"--ConnectionStrings:Flowdesk={connection}", $"--Flowdesk:DataPath={files}",
-            $"--Flowdesk:Demo={(fresh ? "true" : "false")}", "--Flowdesk:DemoTickets=0", "--Flowdesk:Jobs:Enabled=false", "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:Flowdesk.Mail.MailboxPoller=Information",
-            "--Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command=" + (Environment.GetEnvironmentVariable("FLOWDESK_BENCH_SQL_LOG") ?? "Warning"),
-            "--Mail:Inboxes:0:Desk=it", $"--Mail:Inboxes:0:Host={MailIntakeDovecot.Host}", $"--Mail:Inboxes:0:Port={imapPort.ToString(CultureInfo.InvariantCulture)}",
-            $"--Mail:Inboxes:0:User={MailIntakeMessages.DeskAddress}", $"--Mail:Inboxes:0:Password={MailIntakeDovecot.Password}", "--Mail:Inboxes:0:Tls=none",
-            $"--Mail:Inboxes:0:Address={MailIntakeMessages.DeskAddress}", $"--Mail:BatchSize={batch.ToString(CultureInfo.InvariantCulture)}",
-        })
-            info.ArgumentList.Add(arg);
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server");
-        var serverLog = Environment.GetEnvironmentVariable("FLOWDESK_BENCH_SERVER_LOG");
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (serverLog is not null && e.Data is not null) lock (process) File.AppendAllText(serverLog, e.Data + "\n");
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (serverLog is not null && e.Data is not null) lock (process) File.AppendAllText(serverLog, e.Data + "\n");
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
 }

@@ -31,7 +31,11 @@ public static class SlaSweepScenario
         connection ??= database == "sqlite" ? $"Data Source={Path.Combine(data, "flowdesk.db")}" : throw new ArgumentException("--connection is required for postgres");
         var port = BenchServer.FreePort();
         var url = $"http://127.0.0.1:{port}";
-        using var server = Start(serverDir, url, database, connection, data);
+        // The sweep logs where its time went (find, evaluate, write); those lines are passed on.
+        using var server = BenchServer.Start(serverDir, url, data,
+            [$"--Flowdesk:Database={database}", $"--ConnectionStrings:Flowdesk={connection}", $"--Flowdesk:DataPath={Path.Combine(data, "files")}",
+             "--Flowdesk:Demo=true", "--Logging:LogLevel:Flowdesk.Sla.SlaSweepJob=Information"],
+            line => { if (line.Contains("SLA sweep:", StringComparison.Ordinal)) Console.Error.WriteLine("  server: " + line.Trim()); });
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(10) };
@@ -72,39 +76,6 @@ public static class SlaSweepScenario
             }
             try { Directory.Delete(data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
-    }
-
-    static Process Start(string serverDir, string url, string database, string connection, string data)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = data,
-        };
-        foreach (var arg in new[]
-        {
-            Path.Combine(Path.GetFullPath(serverDir), "Flowdesk.Web.dll"), "--urls", url,
-            $"--Flowdesk:Database={database}", $"--ConnectionStrings:Flowdesk={connection}", $"--Flowdesk:DataPath={Path.Combine(data, "files")}",
-            "--Flowdesk:Demo=true", "--Flowdesk:DemoTickets=0", "--Flowdesk:Jobs:Enabled=false", "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:Flowdesk.Sla.SlaSweepJob=Information",
-            "--Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command=" + (Environment.GetEnvironmentVariable("FLOWDESK_BENCH_SQL_LOG") ?? "Warning"),
-        })
-            info.ArgumentList.Add(arg);
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server");
-        // The sweep logs where its time went (find, evaluate, write); pass those lines on.
-        var serverLog = Environment.GetEnvironmentVariable("FLOWDESK_BENCH_SERVER_LOG");
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains("SLA sweep:", StringComparison.Ordinal) == true) Console.Error.WriteLine("  server: " + e.Data.Trim());
-            if (serverLog is not null && e.Data is not null) lock (process) File.AppendAllText(serverLog, e.Data + "\n");
-        };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 
     static readonly Column[] Columns =

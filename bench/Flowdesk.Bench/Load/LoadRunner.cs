@@ -25,14 +25,8 @@ public static class LoadRunner
         if (only is not null)
         {
             // One phase on its own (for a profiler attached to the server): e.g. --only "catalog only".
-            IReadOnlyList<Operation> operations = only switch
-            {
-                "create only" => [Scenarios.Create with { Weight = 1 }],
-                "catalog only" => [Scenarios.OrderCatalogItem with { Weight = 1 }],
-                "portal pages" => await PortalPages.OperationsAsync(url),
-                "mix" => Scenarios.Mix,
-                _ => throw new ArgumentException($"--only: one of \"create only\", \"catalog only\", \"portal pages\", \"mix\", not '{only}'"),
-            };
+            var operations = await StandaloneAsync(url, only)
+                ?? throw new ArgumentException($"--only: one of \"create only\", \"catalog only\", \"portal pages\", \"mix\", not '{only}'");
             await Phase(session, "warm-up", operations, 4, Math.Min(3, seconds), serverPid, log);
             phases.Add(await Phase(session, only, operations, levels[0], seconds, serverPid, log));
             return new LoadFigures(url, phases, serverPid is { } onlyPid ? ReadKb(onlyPid, "VmHWM") : 0, [.. Scenarios.NotYetBuilt]);
@@ -43,15 +37,24 @@ public static class LoadRunner
             phases.Add(await Phase(session, "web ceiling", [Scenarios.Live], clients, seconds / 2, serverPid, log));
             phases.Add(await Phase(session, "mix", Scenarios.Mix, clients, seconds, serverPid, log));
         }
-        phases.Add(await Phase(session, "create only", [Scenarios.Create with { Weight = 1 }], 16, seconds, serverPid, log));
-        phases.Add(await Phase(session, "catalog only", [Scenarios.OrderCatalogItem with { Weight = 1 }], 16, seconds, serverPid, log));
         // Portal pages (statically rendered, cookie sign-in): home and catalog together, target ≥ 1,500 /s (PortalPages.cs).
-        phases.Add(await Phase(session, "portal pages", await PortalPages.OperationsAsync(url), 16, seconds, serverPid, log));
+        foreach (var name in (string[])["create only", "catalog only", "portal pages"])
+            phases.Add(await Phase(session, name, (await StandaloneAsync(url, name))!, 16, seconds, serverPid, log));
         // Each operation alone with one client: its own latency, not the queue behind slower ones in the mix.
         foreach (var operation in Scenarios.Mix.Where(o => o != Scenarios.Transition))
             phases.Add(await Phase(session, "alone", [operation with { Weight = 1 }], 1, seconds / 2, serverPid, log));
         return new LoadFigures(url, phases, serverPid is { } pid ? ReadKb(pid, "VmHWM") : 0, [.. Scenarios.NotYetBuilt]);
     }
+
+    /// <summary>The operations of a phase that runs on its own, by name; null for a name that is none.</summary>
+    static async Task<IReadOnlyList<Operation>?> StandaloneAsync(string url, string name) => name switch
+    {
+        "create only" => [Scenarios.Create with { Weight = 1 }],
+        "catalog only" => [Scenarios.OrderCatalogItem with { Weight = 1 }],
+        "portal pages" => await PortalPages.OperationsAsync(url),
+        "mix" => Scenarios.Mix,
+        _ => null,
+    };
 
     static async Task<PhaseFigures> Phase(Session session, string name, IReadOnlyList<Operation> operations, int clients, double seconds, int? serverPid, Action<string> log)
     {
