@@ -87,6 +87,9 @@ public sealed class ConsoleBrowserTests(BrowserApp app)
             Assert.DoesNotContain(seen.EnumerateArray(), c => c.GetProperty("body").GetString()!.Contains("GPO", StringComparison.Ordinal));
         }
 
+        // The merge sends the version on screen: wait until the page shows the ticket as it is now (the reply's own
+        // save and the live reload after it can land in either order under load; a stale version is rightly refused).
+        await Expect(wu.Locator(".fd-ticket")).ToHaveAttributeAsync("data-version", await CurrentVersionAsync(number));
         await wu.Locator(".fd-merge summary").ClickAsync();
         await wu.Locator("#merge-into").FillAsync(targetNumber);
         await wu.Locator(".fd-merge button[type=submit]").ClickAsync();
@@ -275,6 +278,15 @@ public sealed class ConsoleBrowserTests(BrowserApp app)
         var response = await alice.PostAsJsonAsync("/api/v1/tickets", new { kind = "incident", desk = "it", subject, description = "From the console browser tests." });
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>The ticket's row version as the API's ETag gives it ("5" → 5).</summary>
+    async Task<string> CurrentVersionAsync(string number)
+    {
+        using var client = await app.ApiAsync(BrowserApp.SecondItTechnician);
+        using var response = await client.GetAsync($"/api/v1/tickets/{number}");
+        response.EnsureSuccessStatusCode();
+        return response.Headers.ETag!.Tag.Trim('"');
     }
 
     async Task<JsonElement> GetTicketAsync(string userName, string number)
