@@ -37,29 +37,42 @@ public static class MyNotificationsEndpoints
         if (page is < 1) errors.Add("page", "validation.page");
         if (pageSize is < 1 or > MaxPageSize) errors.Add("pageSize", "validation.page_size", MaxPageSize);
         if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
-        var (p, size) = (page ?? 1, pageSize ?? 20);
+        return TypedResults.Ok(await PageAsync(db, caller.PersonId, page ?? 1, pageSize ?? 20, unread == true, ct));
+    }
 
-        var mine = db.Notifications.AsNoTracking().Where(n => n.RecipientId == caller.PersonId);
-        var query = unread == true ? mine.Where(n => n.ReadAt == null) : mine;
+    /// <summary>One page of a person's notifications, newest first, with the totals (the API and the notifications page).</summary>
+    public static async Task<NotificationPage> PageAsync(FlowdeskDb db, Guid personId, int page, int pageSize, bool unreadOnly, CancellationToken ct)
+    {
+        var mine = db.Notifications.AsNoTracking().Where(n => n.RecipientId == personId);
+        var query = unreadOnly ? mine.Where(n => n.ReadAt == null) : mine;
         var total = await query.CountAsync(ct);
         var unreadCount = await mine.CountAsync(n => n.ReadAt == null, ct);
-        var items = await query.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Skip((p - 1) * size).Take(size)
+        var items = await query.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(n => new NotificationView(n.Id, n.Event, n.TicketId, n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt)).ToListAsync(ct);
-        return TypedResults.Ok(new NotificationPage(items, total, p, size, unreadCount));
+        return new NotificationPage(items, total, page, pageSize, unreadCount);
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(Guid id, Caller caller, FlowdeskDb db, TimeProvider clock, NotificationFeed feed,
         IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        var notification = await db.Notifications.SingleOrDefaultAsync(n => n.Id == id && n.RecipientId == caller.PersonId, ct);
-        if (notification is null) return Problems.NotFound(t);
+        if (await MarkReadAsync(db, caller.PersonId, id, clock.GetUtcNow(), feed, ct) is null) return Problems.NotFound(t);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Marks one of the person's notifications read and tells their bells; null when it is not theirs.</summary>
+    public static async Task<NotificationView?> MarkReadAsync(FlowdeskDb db, Guid personId, Guid id, DateTimeOffset now, NotificationFeed feed,
+        CancellationToken ct)
+    {
+        var notification = await db.Notifications.SingleOrDefaultAsync(n => n.Id == id && n.RecipientId == personId, ct);
+        if (notification is null) return null;
         if (notification.ReadAt is null)
         {
-            notification.MarkRead(clock.GetUtcNow());
+            notification.MarkRead(now);
             await db.SaveChangesAsync(ct);
-            feed.Publish([caller.PersonId]);
+            feed.Publish([personId]);
         }
-        return TypedResults.NoContent();
+        var n = notification;
+        return new NotificationView(n.Id, n.Event, n.TicketId, n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt);
     }
 
     static async Task<Ok<MarkedRead>> MarkAllRead(Caller caller, FlowdeskDb db, TimeProvider clock, NotificationFeed feed, CancellationToken ct)

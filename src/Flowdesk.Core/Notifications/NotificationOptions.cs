@@ -11,6 +11,11 @@ public sealed class NotificationOptions
     public string? ApprovalLinkKey { get; set; }
     /// <summary>Chat webhooks over plain http (only for tests and closed networks); https otherwise.</summary>
     public bool AllowHttpWebhooks { get; set; }
+    /// <summary>
+    /// How long a person's unread count shown by the static bell is kept in memory (default 10 s); a new or read
+    /// notification on this node forgets it at once. Zero turns the cache off.
+    /// </summary>
+    public TimeSpan UnreadCountCacheTime { get; set; } = TimeSpan.FromSeconds(10);
 
     public string Url(string path) => PublicUrl.TrimEnd('/') + path;
 }

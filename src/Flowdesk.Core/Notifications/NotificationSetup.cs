@@ -13,12 +13,14 @@ public static class NotificationSetup
 {
     /// <summary>
     /// Notifications: the interceptor that writes events on every FlowdeskDb the container builds, the fan-out and chat
-    /// deliveries of the outbox, approval links, the live feed of the bell, and the chat webhook client.
+    /// deliveries of the outbox, approval links, the live feed of the bell and the unread counts of the static bell, and the chat webhook client.
     /// </summary>
     public static IServiceCollection AddFlowdeskNotifications(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<NotificationOptions>().Bind(configuration.GetSection("Flowdesk:Notifications"));
         services.AddSingleton<NotificationFeed>();
+        services.AddMemoryCache();
+        services.AddSingleton<UnreadCounts>();
         services.AddSingleton<ApprovalLinks>();
         services.AddSingleton<NotificationInterceptor>();
         services.ConfigureDbContext<SqliteFlowdeskDb>((sp, o) => o.AddInterceptors(sp.GetRequiredService<NotificationInterceptor>()));

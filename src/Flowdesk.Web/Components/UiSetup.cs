@@ -50,6 +50,7 @@ public static class UiSetup
         app.MapPost("/culture", SwitchLanguage).AllowAnonymous();
         app.MapPost("/signout", SignOut).WithMetadata(new RequireAntiforgeryTokenAttribute()).AllowAnonymous();
         Portal.PortalWebEndpoints.MapPortal(app);
+        Notifications.NotificationWebEndpoints.MapNotificationPages(app);
         Tickets.TicketFiles.MapTicketFiles(app);
 
         // Unknown addresses outside the API get the localised not-found page; the API keeps its own 404.
