@@ -47,7 +47,7 @@ try
         }
         case "portal":
             Console.WriteLine(await PortalPages.MeasureAsync(Need("url"), int.Parse(Maybe("clients") ?? "16", CultureInfo.InvariantCulture),
-                double.Parse(Maybe("seconds") ?? "10", CultureInfo.InvariantCulture), Log));
+                double.Parse(Maybe("seconds") ?? "10", CultureInfo.InvariantCulture), Log, Maybe("user") ?? DemoAccounts.Requester));
             return 0;
         case "sqlite-ceiling":
             Console.WriteLine(SqliteCeiling.InsertsPerSecond(Need("path"), double.Parse(Maybe("seconds") ?? "5", CultureInfo.InvariantCulture)).ToString("F0", CultureInfo.InvariantCulture));

@@ -45,7 +45,7 @@ public static class UiSetup
         // A published app has no such manifest and this does nothing.
         if (!app.Environment.IsDevelopment()) StaticWebAssetsLoader.UseStaticWebAssets(app.Environment, app.Configuration);
         app.MapStaticAssets().AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(Layout.PageModes.StaticPagesConfigureNoRenderMode);
 
         app.MapPost("/culture", SwitchLanguage).AllowAnonymous();
         app.MapPost("/signout", SignOut).WithMetadata(new RequireAntiforgeryTokenAttribute()).AllowAnonymous();

@@ -106,7 +106,7 @@ public sealed partial class BellTests(NotificationsApp app)
     }
 
     [Fact]
-    public async Task Interactive_pages_keep_the_live_bell_and_static_pages_get_the_link()
+    public async Task Interactive_pages_keep_the_live_bell_and_static_pages_get_the_link_and_no_circuit_state()
     {
         using var browser = Browser.Open(app);
         await browser.SignedInAs("li.agent");
@@ -116,6 +116,9 @@ public sealed partial class BellTests(NotificationsApp app)
         var portal = (await browser.Get("/portal")).Html;
         Assert.Contains("href=\"/notifications\"", portal, StringComparison.Ordinal);
         Assert.DoesNotContain("aria-haspopup=\"true\"", portal, StringComparison.Ordinal);
+        // State for a circuit is written only into pages that start one (PageModes.StaticPagesConfigureNoRenderMode).
+        Assert.Contains("<!--Blazor-Server-Component-State:", console, StringComparison.Ordinal);
+        Assert.DoesNotContain("Component-State:", portal, StringComparison.Ordinal);
     }
 
     [GeneratedRegex("/notifications/[0-9a-f-]{36}/open")]
