@@ -25,8 +25,8 @@ public static class LoadRunner
         if (only is not null)
         {
             // One phase on its own (for a profiler attached to the server): e.g. --only "catalog only".
-            var operations = await StandaloneAsync(url, only)
-                ?? throw new ArgumentException($"--only: one of \"create only\", \"catalog only\", \"portal pages\", \"mix\", not '{only}'");
+            var operations = await StandaloneAsync(url, manifest, only)
+                ?? throw new ArgumentException($"--only: one of \"create only\", \"catalog only\", \"portal pages\", \"console pages\", \"mix\", not '{only}'");
             await Phase(session, "warm-up", operations, 4, Math.Min(3, seconds), serverPid, log);
             phases.Add(await Phase(session, only, operations, levels[0], seconds, serverPid, log));
             return new LoadFigures(url, phases, serverPid is { } onlyPid ? ReadKb(onlyPid, "VmHWM") : 0, [.. Scenarios.NotYetBuilt]);
@@ -39,7 +39,9 @@ public static class LoadRunner
         }
         // Portal pages (statically rendered, cookie sign-in): home and catalog together, target ≥ 1,500 /s (PortalPages.cs).
         foreach (var name in (string[])["create only", "catalog only", "portal pages"])
-            phases.Add(await Phase(session, name, (await StandaloneAsync(url, name))!, 16, seconds, serverPid, log));
+            phases.Add(await Phase(session, name, (await StandaloneAsync(url, manifest, name))!, 16, seconds, serverPid, log));
+        // The console's heavy pages as first rendered, one client: ticket page target < 100 ms (ConsolePages.cs).
+        phases.Add(await Phase(session, "console pages", (await StandaloneAsync(url, manifest, "console pages"))!, 1, seconds / 2, serverPid, log));
         // Each operation alone with one client: its own latency, not the queue behind slower ones in the mix.
         foreach (var operation in Scenarios.Mix.Where(o => o != Scenarios.Transition))
             phases.Add(await Phase(session, "alone", [operation with { Weight = 1 }], 1, seconds / 2, serverPid, log));
@@ -47,11 +49,12 @@ public static class LoadRunner
     }
 
     /// <summary>The operations of a phase that runs on its own, by name; null for a name that is none.</summary>
-    static async Task<IReadOnlyList<Operation>?> StandaloneAsync(string url, string name) => name switch
+    static async Task<IReadOnlyList<Operation>?> StandaloneAsync(string url, Manifest manifest, string name) => name switch
     {
         "create only" => [Scenarios.Create with { Weight = 1 }],
         "catalog only" => [Scenarios.OrderCatalogItem with { Weight = 1 }],
         "portal pages" => await PortalPages.OperationsAsync(url),
+        "console pages" => await ConsolePages.OperationsAsync(url, manifest),
         "mix" => Scenarios.Mix,
         _ => null,
     };

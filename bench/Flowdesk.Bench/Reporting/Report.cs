@@ -62,6 +62,15 @@ public static class Report
         if (load.Phases.FirstOrDefault(p => p.Name == "portal pages") is { } portal)
             AtLeast($"portal home and catalog pages, {portal.Concurrency} clients", 1500, portal.Operations.Sum(o => o.PerSecond), "/s");
         else Line("| portal home and catalog pages | ≥ 1,500 /s | not measured in this run | — | — | |");
+        if (load.Phases.FirstOrDefault(p => p.Name == "console pages") is { } console)
+        {
+            OperationFigures? Page(string name) => console.Operations.FirstOrDefault(o => o.Operation == name);
+            if (Page(ConsolePages.TicketPage) is { } ticketPage)
+                AtMost($"ticket page first render (HTML), 50 comments + 200 history rows, p95, {console.Concurrency} client", 100, ticketPage.P95, "ms");
+            if (Page(ConsolePages.Board) is { } board)
+                AtMost($"Kanban board first render (HTML), IT desk, p95, {console.Concurrency} client (\"stays responsive\" read as 100 ms)", 100, board.P95, "ms");
+        }
+        else Line("| ticket page first render, Kanban board | ≤ 100 ms | not measured in this run | — | — | |");
         if (load.Phases.FirstOrDefault(p => p.Name == "catalog only")?.Operations.SingleOrDefault() is { } catalog)
             AtLeast($"order catalog item, {ReferenceClients} clients (issue 3)", 1000, catalog.PerSecond, "/s");
         AtMost("server peak memory (VmHWM) under load", 400, peakMb, "MB");

@@ -241,6 +241,8 @@ public abstract class FlowdeskDb(DbContextOptions options) : IdentityDbContext<P
             v.Property(x => x.ProcessKey).HasMaxLength(100);
             v.Property(x => x.Changelog).HasMaxLength(500);
             v.HasIndex(x => new { x.ProcessKey, x.Number }).IsUnique();
+            v.Property(x => x.Revision).IsConcurrencyToken();
+            v.Ignore(x => x.ETag);
             v.Ignore(x => x.IsDraft);
         });
         builder.Entity<Processes.Approval>(a =>

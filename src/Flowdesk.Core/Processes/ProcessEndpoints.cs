@@ -65,6 +65,8 @@ public static class ProcessEndpoints
         if (!caller.MayReadProcesses) return Problems.NotFound(t);
         var definition = await ProcessLibrary.DefinitionAsync(db, key, number, ct);
         if (definition is null) return Problems.NotFound(t);
+        http.Response.Headers.ETag = ProcessVersion.ETagOf(number,
+            await db.ProcessVersions.Where(v => v.ProcessKey == key && v.Number == number).Select(v => v.Revision).SingleAsync(ct));
         var wantsYaml = http.Request.Headers.Accept.Any(a => a is not null && (a.Contains("yaml", StringComparison.OrdinalIgnoreCase)));
         return wantsYaml
             ? TypedResults.Text(ProcessDocuments.ToYaml(definition), "application/yaml; charset=utf-8", Encoding.UTF8)
@@ -85,22 +87,38 @@ public static class ProcessEndpoints
 
         var parsed = yaml ? ProcessDocuments.FromYaml(text) : ProcessDocuments.FromJson(text);
         if (parsed.Definition is null || parsed.Errors.Count > 0) return Invalid(t, parsed.Errors);
+        // If-Match (optional): the draft this edit started from must still be the draft, unchanged since.
+        if (IfMatch.Present(http) && !await DraftMatchesAsync(db, http, parsed.Definition.Key, ct)) return Problems.PreconditionFailed(t);
         var saved = await ProcessLibrary.SaveDraftAsync(db, parsed.Definition, caller.PersonId, clock.GetUtcNow(), ct);
         if (!saved.Ok) return Invalid(t, parsed.Locate(saved.Errors));
         await db.SaveChangesAsync(ct);
+        http.Response.Headers.ETag = saved.Version!.ETag;
         return TypedResults.Created($"/api/v1/processes/{parsed.Definition.Key}/versions/{saved.Version!.Number}",
             new VersionSummary(saved.Version.Number, "draft", saved.Version.Changelog, saved.Version.CreatedAt, null));
     }
 
-    static async Task<IResult> Publish(string key, int number, Caller caller, FlowdeskDb db, TimeProvider clock, IStringLocalizer<Messages> t, CancellationToken ct)
+    static async Task<bool> DraftMatchesAsync(FlowdeskDb db, HttpContext http, string key, CancellationToken ct) =>
+        await db.ProcessVersions.AsNoTracking().Where(v => v.ProcessKey == key && v.Status == ProcessVersionStatus.Draft).SingleOrDefaultAsync(ct)
+            is { } draft && IfMatch.Matches(http, draft.ETag);
+
+    static async Task<IResult> Publish(string key, int number, Caller caller, FlowdeskDb db, HttpContext http, TimeProvider clock,
+        IStringLocalizer<Messages> t, CancellationToken ct)
     {
         if (!caller.MayManageProcesses) return Problems.NotFound(t);
+        // If-Match (optional): publish the draft as it was reviewed, not one saved since.
+        if (IfMatch.Present(http))
+        {
+            var current = await db.ProcessVersions.AsNoTracking().SingleOrDefaultAsync(v => v.ProcessKey == key && v.Number == number, ct);
+            if (current is null) return Problems.NotFound(t);
+            if (!IfMatch.Matches(http, current.ETag)) return Problems.PreconditionFailed(t);
+        }
         var published = await ProcessLibrary.PublishAsync(db, key, number, caller.PersonId, clock.GetUtcNow(), ct);
         if (published.Refusal == "not_found") return Problems.NotFound(t);
         if (published.Refusal == "already_published")
             return Problems.Conflict(t, "already-published", "process.invalid.title", t.Text("process.already_published", number));
         if (!published.Ok) return Invalid(t, published.Errors);
         await db.SaveChangesAsync(ct);
+        http.Response.Headers.ETag = published.Version!.ETag;
         return TypedResults.Ok(new VersionSummary(number, "published", published.Version!.Changelog, published.Version.CreatedAt, published.Version.PublishedAt));
     }
 

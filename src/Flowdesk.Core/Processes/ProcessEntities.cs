@@ -64,6 +64,13 @@ public sealed class ProcessVersion
     public Guid AuthorId { get; private set; }
     public DateTimeOffset? PublishedAt { get; private set; }
     public Guid? PublishedById { get; private set; }
+    /// <summary>Counts the draft's saves (concurrency token): two people saving the same draft cannot overwrite each other unseen.</summary>
+    public int Revision { get; private set; } = 1;
+
+    /// <summary>The version's ETag: its number and revision, so a new draft never matches an older one's tag.</summary>
+    public string ETag => ETagOf(Number, Revision);
+
+    public static string ETagOf(int number, int revision) => $"\"{number}.{revision}\"";
 
     public bool IsDraft => Status == ProcessVersionStatus.Draft;
 
@@ -74,10 +81,12 @@ public sealed class ProcessVersion
         Changelog = changelog;
         AuthorId = authorId;
         UpdatedAt = now;
+        Revision++;
     }
 
     public void MarkPublished(Guid by, DateTimeOffset now)
     {
+        Revision++;
         Status = ProcessVersionStatus.Published;
         PublishedAt = now;
         PublishedById = by;

@@ -1,3 +1,4 @@
+using Flowdesk.Api;
 using Flowdesk.Persistence;
 using Microsoft.AspNetCore.Http;
 
@@ -7,11 +8,9 @@ namespace Flowdesk.Tickets;
 public static class TicketChangeSupport
 {
     /// <summary>True when the request's If-Match names the ticket's current ETag (or is *). Absent is not a match.</summary>
-    public static bool IfMatches(HttpContext http, Ticket ticket) =>
-        http.Request.Headers.IfMatch.ToString() is { Length: > 0 } ifMatch
-        && (ifMatch == "*" || ifMatch.Split(',').Select(e => e.Trim().TrimStart('W', '/')).Contains(ticket.ETag));
+    public static bool IfMatches(HttpContext http, Ticket ticket) => IfMatch.Matches(http, ticket.ETag);
 
-    public static bool HasIfMatch(HttpContext http) => !string.IsNullOrEmpty(http.Request.Headers.IfMatch.ToString());
+    public static bool HasIfMatch(HttpContext http) => IfMatch.Present(http);
 
     /// <summary>
     /// A change that lives in another table (a link, a merge): the ticket's version (ETag) and time move on, like an

@@ -1,8 +1,4 @@
 using Flowdesk.Browser.Tests.Infrastructure;
-using Flowdesk.Notifications;
-using Flowdesk.Persistence;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Flowdesk.Browser.Tests.Console;
 
@@ -24,7 +20,7 @@ public sealed class BellBrowserTests(BrowserApp app)
         var before = int.Parse((await bell.GetAttributeAsync("data-unread"))!, System.Globalization.CultureInfo.InvariantCulture);
 
         var title = $"Bell test {Guid.NewGuid():N}"[..22];
-        await NotifyAsync("li.agent", title);
+        await app.NotifyAsync("li.agent", title, "/console");
 
         await Expect(bell).ToHaveAttributeAsync("data-unread", (before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         await page.Locator(".fd-bell-button").ClickAsync();
@@ -35,16 +31,5 @@ public sealed class BellBrowserTests(BrowserApp app)
         await page.WaitForURLAsync("**/console");
         await Expect(page.Locator(".fd-bell")).ToHaveAttributeAsync("data-unread", before.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await page.Context.CloseAsync();
-    }
-
-    /// <summary>What the notification fan-out does for one recipient: the row, then the live signal to their bell.</summary>
-    async Task NotifyAsync(string userName, string title)
-    {
-        using var scope = app.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<FlowdeskDb>();
-        var person = await db.Users.SingleAsync(p => p.NormalizedUserName == userName.ToUpperInvariant());
-        db.Notifications.Add(new Notification(Guid.NewGuid(), person.Id, NotificationEvents.Assigned, null, title, "A test notification.", "/console", DateTimeOffset.UtcNow));
-        await db.SaveChangesAsync();
-        scope.ServiceProvider.GetRequiredService<NotificationFeed>().Publish([person.Id]);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Flowdesk.Desks;
+using Flowdesk.Notifications;
 using Flowdesk.People;
 using Flowdesk.Persistence;
 using Microsoft.AspNetCore.Hosting;
@@ -154,6 +155,17 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     sealed record TokenBody(string Token);
+
+    /// <summary>What the notification fan-out does for one recipient: the row, then the signal to their bells (and the cached count).</summary>
+    public async Task NotifyAsync(string userName, string title, string link)
+    {
+        using var scope = Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<FlowdeskDb>();
+        var person = await db.Users.SingleAsync(p => p.NormalizedUserName == userName.ToUpperInvariant());
+        db.Notifications.Add(new Notification(Guid.NewGuid(), person.Id, NotificationEvents.Assigned, null, title, "A test notification.", link, DateTimeOffset.UtcNow));
+        await db.SaveChangesAsync();
+        scope.ServiceProvider.GetRequiredService<NotificationFeed>().Publish([person.Id]);
+    }
 
     /// <summary>Where screenshots go: FLOWDESK_SCREENSHOTS, or .test-results/screenshots at the repository root.</summary>
     public static string ScreenshotPath(string name)

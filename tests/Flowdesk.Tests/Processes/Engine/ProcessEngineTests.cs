@@ -263,4 +263,48 @@ public sealed class ProcessEngineTests(EngineApp app) : IClassFixture<EngineApp>
         await (await li.PostAsync("/api/v1/processes", new StringContent("key: x", Encoding.UTF8, "application/yaml"))).ShouldBe(HttpStatusCode.NotFound);
         await (await li.PostAsync("/api/v1/processes/it.laptop/versions/1/publish", null)).ShouldBe(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task A_draft_saved_or_published_with_a_stale_IfMatch_is_refused_412_and_left_as_it_was()
+    {
+        var bob = await app.ClientFor("bob");
+        var document = System.Text.Json.Nodes.JsonNode.Parse(await (await bob.GetAsync("/api/v1/processes/it.software-access/versions/1")).Content.ReadAsStringAsync())!;
+        document["key"] = "it.draft-race";
+        async Task<HttpResponseMessage> Save(string changelog, string? ifMatch)
+        {
+            document["changelog"] = changelog;
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/processes") { Content = new StringContent(document.ToJsonString(), Encoding.UTF8, "application/json") };
+            if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            return await bob.SendAsync(request);
+        }
+        async Task<HttpResponseMessage> Publish(string ifMatch)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/processes/it.draft-race/versions/1/publish");
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            return await bob.SendAsync(request);
+        }
+
+        var first = await Save("First draft.", null);
+        await first.ShouldBe(HttpStatusCode.Created);
+        Assert.Equal("\"1.1\"", first.Headers.ETag?.Tag);
+        var read = await bob.GetAsync("/api/v1/processes/it.draft-race/versions/1");
+        Assert.Equal("\"1.1\"", read.Headers.ETag?.Tag);
+
+        // Two people edit what they read as 1.1: the first save wins, the second is told instead of overwriting it.
+        var mine = await Save("Mine.", "\"1.1\"");
+        await mine.ShouldBe(HttpStatusCode.Created);
+        Assert.Equal("\"1.2\"", mine.Headers.ETag?.Tag);
+        await (await Save("Theirs.", "\"1.1\"")).ShouldBe(HttpStatusCode.PreconditionFailed);
+        var kept = await (await bob.GetAsync("/api/v1/processes/it.draft-race/versions/1")).ShouldBe(HttpStatusCode.OK);
+        Assert.Equal("Mine.", kept.Str("changelog"));
+
+        // Publishing what was reviewed: a stale tag is refused, the current one publishes.
+        await (await Publish("\"1.1\"")).ShouldBe(HttpStatusCode.PreconditionFailed);
+        var published = await Publish("\"1.2\"");
+        await published.ShouldBe(HttpStatusCode.OK);
+        Assert.Equal("\"1.3\"", published.Headers.ETag?.Tag);
+        // The draft that tag named is published now: saving "over" it is refused too (a new draft needs no If-Match).
+        await (await Save("After publishing.", "\"1.3\"")).ShouldBe(HttpStatusCode.PreconditionFailed);
+        await (await Save("Version 2.", null)).ShouldBe(HttpStatusCode.Created);
+    }
 }

@@ -1391,6 +1391,11 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("published_by_id");
 
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
                     b.Property<int>("Status")
                         .HasColumnType("integer")
                         .HasColumnName("status");

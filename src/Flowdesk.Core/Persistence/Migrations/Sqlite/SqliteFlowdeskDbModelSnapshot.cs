@@ -1386,6 +1386,11 @@ namespace Flowdesk.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("published_by_id");
 
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revision");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER")
                         .HasColumnName("status");
