@@ -25,8 +25,11 @@ public sealed class BoardTests(FlowdeskApp app) : IClassFixture<FlowdeskApp>
         var cards = board.Columns.SelectMany(c => c.Cards).Select(c => c.Number).ToList();
         Assert.Contains(it.Str("number"), cards);
         Assert.DoesNotContain(hr.Str("number"), cards);
-        // Only built-in incidents on this board: its columns are the incident workflow's states.
-        Assert.Equal(BuiltInWorkflows.Incident.States, board.Columns.Select(c => c.State));
+        // The columns are the states of the built-in workflows and of the desk's processes: the incident's in its own
+        // order, and the approval state of the IT desk's laptop request among them.
+        var states = board.Columns.Select(c => c.State).ToList();
+        Assert.Equal(BuiltInWorkflows.Incident.States, states.Where(BuiltInWorkflows.Incident.States.Contains));
+        Assert.Contains(ProcessWorkflows.AwaitingApproval, states);
         Assert.Equal(board.Columns.Sum(c => c.Cards.Count), board.Columns.Sum(c => c.Count));
 
         // Asking for the HR board by its key shows nothing: it is not one of the technician's desks.
@@ -202,6 +205,37 @@ public sealed class BoardTests(FlowdeskApp app) : IClassFixture<FlowdeskApp>
 
     Task<string> Status(System.Text.Json.JsonElement ticket) =>
         app.Db(db => db.Tickets.Where(t => t.Id == Guid.Parse(ticket.Id())).Select(t => t.Status).SingleAsync());
+
+    [Fact]
+    public async Task FinishedColumns_HoldTheRecentDaysOnly_AndOpenOnesEverything()
+    {
+        var alice = await app.ClientFor("alice");
+        var older = await alice.CreateTicket("it", "Board: finished a while ago");
+        var newer = await alice.CreateTicket("it", "Board: finished just now");
+        var now = DateTimeOffset.UtcNow;
+        await Finish(older, now.AddDays(-(BoardQuery.RecentDays + 1)));
+        await Finish(newer, now.AddMinutes(-1));
+
+        var board = await As("li.agent", (db, caller) => BoardQuery.LoadAsync(db, caller, new BoardFilter("it", null, null, NoLimits, Now: now), default));
+        var closed = board.Columns.Single(c => c.State == TicketStates.Closed);
+        Assert.True(closed.Finished);
+        Assert.Contains(newer.Str("number"), closed.Cards.Select(c => c.Number));
+        Assert.DoesNotContain(older.Str("number"), closed.Cards.Select(c => c.Number));
+        Assert.False(board.Columns.Single(c => c.State == TicketStates.New).Finished);
+
+        // Two weeks on, neither is on the board any more; the count says so too.
+        var later = await As("li.agent", (db, caller) => BoardQuery.LoadAsync(db, caller, new BoardFilter("it", null, null, NoLimits, Now: now.AddDays(BoardQuery.RecentDays + 1)), default));
+        var closedLater = later.Columns.Single(c => c.State == TicketStates.Closed);
+        Assert.DoesNotContain(newer.Str("number"), closedLater.Cards.Select(c => c.Number));
+        Assert.True(closedLater.Count < closed.Count, $"{closedLater.Count} closed two weeks on, {closed.Count} now");
+    }
+
+    Task<int> Finish(System.Text.Json.JsonElement ticket, DateTimeOffset at)
+    {
+        var id = Guid.Parse(ticket.Id());
+        return app.Db(db => db.Tickets.Where(t => t.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(t => t.Status, TicketStates.Closed).SetProperty(t => t.ResolvedAt, at).SetProperty(t => t.ClosedAt, at).SetProperty(t => t.UpdatedAt, at)));
+    }
 
     Task<T> As<T>(string userName, Func<FlowdeskDb, Caller, Task<T>> work) => app.InScope(async sp =>
     {

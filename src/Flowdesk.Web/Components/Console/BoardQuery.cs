@@ -2,6 +2,7 @@ using System.Globalization;
 using Flowdesk.Localization;
 using Flowdesk.Persistence;
 using Flowdesk.Processes;
+using Flowdesk.Processes.Definitions;
 using Flowdesk.Security;
 using Flowdesk.Tickets;
 using Microsoft.EntityFrameworkCore;
@@ -11,15 +12,19 @@ namespace Flowdesk.Web.Components.Console;
 public sealed record BoardCard(Guid Id, string Number, string Subject, Priority Priority, string Status, int Version,
     string? Assignee, string Process, IReadOnlyList<string> Targets);
 
-public sealed record BoardColumn(string State, string Name, int Count, int? WipLimit, IReadOnlyList<BoardCard> Cards)
+/// <summary>A column: <see cref="Finished"/> columns (resolved, closed, cancelled, rejected) hold the last <see cref="BoardQuery.RecentDays"/> days only.</summary>
+public sealed record BoardColumn(string State, string Name, int Count, int? WipLimit, IReadOnlyList<BoardCard> Cards, bool Finished = false)
 {
     public bool OverLimit => WipLimit is { } limit && Count > limit;
     public int Hidden => Count - Cards.Count;
 }
 
-/// <summary>What the board shows. <see cref="Shown"/> is how many cards each column renders (more after "show more").</summary>
+/// <summary>
+/// What the board shows. <see cref="Shown"/> is how many cards each column renders (more after "show more"); <see cref="Now"/>
+/// is the clock's time, from which the finished columns count their recent days (the system clock when not given).
+/// </summary>
 public sealed record BoardFilter(string? DeskKey, Priority? Priority, string? Assignee, IReadOnlyDictionary<string, int> Wip,
-    string? ProcessKey = null, IReadOnlyDictionary<string, int>? Shown = null);
+    string? ProcessKey = null, IReadOnlyDictionary<string, int>? Shown = null, DateTimeOffset? Now = null);
 
 public sealed record ProcessOption(string Key, string Name);
 
@@ -27,15 +32,22 @@ public sealed record BoardView(DeskOption? Desk, IReadOnlyList<DeskOption> Desks
     IReadOnlyList<ProcessOption>? Processes = null);
 
 /// <summary>
-/// A desk's tickets as a Kanban, through Access.VisibleTo. The columns are the states of the process versions the
-/// tickets on the board are pinned to (merged in their own order), and each card's moves come from its own pinned
-/// version — a v1 ticket and a v2 ticket of the same process may offer different moves.
+/// A desk's tickets as a Kanban, through Access.VisibleTo. The columns are the states of the built-in workflows and of
+/// every published (or superseded) version of the desk's processes (merged in their own order), and each card's moves
+/// come from its own pinned version — a v1 ticket and a v2 ticket of the same process may offer different moves.
+/// Finished columns show what finished in the last <see cref="RecentDays"/> days, newest first: a desk's whole history
+/// (780,000 closed tickets at the benchmark's scale) is the queues' and reports' business, and every query here reads
+/// an index range of the open and recent tickets only (ix_tickets_board, ix_tickets_desk_status_updated).
 /// </summary>
 public static class BoardQuery
 {
     /// <summary>Cards a column renders at first and per "show more"; the count is always the full one.</summary>
     public const int CardsPerColumn = 40;
     public const int MaxCardsPerColumn = 1000;
+    /// <summary>How far back the finished columns (resolved, closed, cancelled, rejected) reach.</summary>
+    public const int RecentDays = 14;
+
+    static readonly string[] FinishedStates = [TicketStates.Resolved, TicketStates.Closed, TicketStates.Cancelled, ProcessWorkflows.Rejected];
 
     /// <summary>The built-in states, with the approval states that process tickets pass through after "new": an empty board's columns.</summary>
     public static readonly IReadOnlyList<string> States =
@@ -49,11 +61,16 @@ public static class BoardQuery
         var language = CurrentLanguage.Get();
 
         var onDesk = db.Tickets.VisibleTo(caller).AsNoTracking().Where(t => t.DeskId == desk.Id);
-        var processKeys = await onDesk.Select(t => t.ProcessKey).Distinct().ToListAsync(ct);
-        var processes = await ProcessNamesAsync(db, processKeys, language, ct);
+        // The versions tickets on this desk can be pinned to, from the process tables rather than a scan of the tickets.
+        var pins = await PinsAsync(db, desk.Id, ct);
+        var processes = await ProcessNamesAsync(db, pins.Select(p => p.Key).Distinct().ToList(), language, ct);
 
         var query = onDesk;
-        if (filter.ProcessKey is { } processKey) query = query.Where(t => t.ProcessKey == processKey);
+        if (filter.ProcessKey is { } processKey)
+        {
+            query = query.Where(t => t.ProcessKey == processKey);
+            pins = pins.Where(p => p.Key == processKey).ToList();
+        }
         if (filter.Priority is { } priority) query = query.Where(t => t.Priority == priority);
         query = filter.Assignee switch
         {
@@ -62,19 +79,22 @@ public static class BoardQuery
             _ => query,
         };
 
-        // One workflow per pinned version on the board; the columns are their states in order.
-        var pins = await query.Select(t => new { t.ProcessKey, t.ProcessVersion }).Distinct().ToListAsync(ct);
+        // One workflow per pinned version; the columns are their states in order.
         Dictionary<(string, int), Workflow> workflows = [];
-        foreach (var pin in pins.OrderBy(p => p.ProcessKey, StringComparer.Ordinal).ThenByDescending(p => p.ProcessVersion))
-            workflows[(pin.ProcessKey, pin.ProcessVersion)] = await ProcessWorkflows.ForAsync(db, pin.ProcessKey, pin.ProcessVersion, ct);
-        if (filter.ProcessKey is { } only && workflows.Count == 0
-            && await db.Processes.AsNoTracking().Where(p => p.Key == only).Select(p => p.PublishedVersion).SingleOrDefaultAsync(ct) is { } published)
-            workflows[(only, published)] = await ProcessWorkflows.ForAsync(db, only, published, ct);
-
-        var counts = await query.GroupBy(t => t.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Status, g => g.Count, ct);
+        foreach (var pin in pins.OrderBy(p => p.Key, StringComparer.Ordinal).ThenByDescending(p => p.Version))
+            workflows[pin] = await ProcessWorkflows.ForAsync(db, pin.Key, pin.Version, ct);
         var states = workflows.Count == 0 ? [.. States] : MergeStates(workflows.Values.Select(w => w.States));
-        states.AddRange(counts.Keys.Where(s => !states.Contains(s)).Order(StringComparer.Ordinal)); // a state no version names any more
-        var names = await StateNamesAsync(db, workflows.Keys, language, ct);
+        var (names, finishedByProcess) = await StateFactsAsync(db, workflows.Keys, language, ct);
+        var finished = states.Where(s => FinishedStates.Contains(s) || finishedByProcess.Contains(s)).ToList();
+        var open = states.Except(finished).ToList();
+        var since = (filter.Now ?? DateTimeOffset.UtcNow).AddDays(-RecentDays);
+        var recent = query.Where(t => finished.Contains(t.Status) && t.UpdatedAt >= since);
+
+        // Counts per state: open states in full, finished ones for the recent days (each an index range, see above).
+        var counts = await query.Where(t => open.Contains(t.Status)).GroupBy(t => t.Status).Select(g => new { Status = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Status, g => g.Count, ct);
+        foreach (var row in await recent.GroupBy(t => t.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct))
+            counts[row.Status] = row.Count;
 
         // Same rule as TicketViews.Actor: staff of the desk move as staff, a requester only their own tickets.
         var staff = caller.MayWorkOn(desk.Id);
@@ -83,20 +103,27 @@ public static class BoardQuery
         {
             var count = counts.GetValueOrDefault(state);
             var take = Math.Clamp(filter.Shown?.GetValueOrDefault(state) is > 0 and var shown ? shown : CardsPerColumn, 1, MaxCardsPerColumn);
-            var cards = count == 0 ? [] : await query.Where(t => t.Status == state)
-                .OrderBy(t => t.Priority).ThenBy(t => t.ResolutionDue == null).ThenBy(t => t.ResolutionDue).ThenBy(t => t.CreatedAt).ThenBy(t => t.Number)
-                .Take(take)
+            var done = finished.Contains(state);
+            // Open columns: most urgent first (priority, then due); finished ones: the latest to finish first.
+            var ordered = done
+                ? recent.Where(t => t.Status == state).OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Number)
+                : query.Where(t => t.Status == state)
+                    .OrderBy(t => t.Priority).ThenBy(t => t.ResolutionDue == null).ThenBy(t => t.ResolutionDue).ThenBy(t => t.CreatedAt).ThenBy(t => t.Number);
+            var cards = count == 0 ? [] : await ordered.Take(take)
                 .Select(t => new { t.Id, t.Number, t.Subject, t.Priority, t.Status, t.Version, t.ProcessKey, t.ProcessVersion, t.RequesterId, Assignee = t.Assignee!.DisplayName })
                 .ToListAsync(ct);
+            // A ticket moved here from another desk may be pinned to a version no process of this desk has.
+            foreach (var pin in cards.Select(c => (c.ProcessKey, c.ProcessVersion)).Distinct().Where(p => !workflows.ContainsKey(p)).ToList())
+                workflows[pin] = await ProcessWorkflows.ForAsync(db, pin.ProcessKey, pin.ProcessVersion, ct);
             columns.Add(new BoardColumn(state, names.GetValueOrDefault(state) ?? "", count, filter.Wip.TryGetValue(state, out var limit) ? limit : null,
                 cards.Select(c =>
                 {
                     TransitionActor? actor = staff ? TransitionActor.Staff : c.RequesterId == caller.PersonId ? TransitionActor.Requester : null;
-                    var workflow = workflows.TryGetValue((c.ProcessKey, c.ProcessVersion), out var w) ? w : BuiltInWorkflows.For(c.ProcessKey);
+                    var workflow = workflows[(c.ProcessKey, c.ProcessVersion)];
                     var targets = actor is { } who ? workflow.NextStates(c.Status, who).ToList() : [];
                     return new BoardCard(c.Id, c.Number, c.Subject, c.Priority, c.Status, c.Version, c.Assignee,
                         processes.GetValueOrDefault(c.ProcessKey) ?? c.ProcessKey, targets);
-                }).ToList()));
+                }).ToList(), done));
         }
         return new BoardView(desk, desks, columns,
             processes.Select(p => new ProcessOption(p.Key, p.Value)).OrderBy(p => p.Name, StringComparer.CurrentCulture).ToList());
@@ -123,15 +150,36 @@ public static class BoardQuery
         return merged;
     }
 
-    /// <summary>Display names of states that a pinned definition names itself; built-in states use the UI's texts.</summary>
-    static async Task<Dictionary<string, string>> StateNamesAsync(FlowdeskDb db, IEnumerable<(string Key, int Version)> pins, string language, CancellationToken ct)
+    /// <summary>
+    /// The versions a ticket on the desk may be pinned to: the built-in workflows, and every version of the desk's
+    /// processes that was ever published (tickets never start on a draft).
+    /// </summary>
+    static async Task<List<(string Key, int Version)>> PinsAsync(FlowdeskDb db, Guid deskId, CancellationToken ct)
+    {
+        var versions = await db.ProcessVersions.AsNoTracking()
+            .Where(v => v.Status != ProcessVersionStatus.Draft && db.Processes.Any(p => p.Id == v.ProcessId && p.DeskId == deskId))
+            .Select(v => new { v.ProcessKey, v.Number }).ToListAsync(ct);
+        return [(BuiltInWorkflows.Incident.Key, BuiltInWorkflows.Incident.Version), (BuiltInWorkflows.Request.Key, BuiltInWorkflows.Request.Version),
+            .. versions.Select(v => (v.ProcessKey, v.Number))];
+    }
+
+    /// <summary>
+    /// What the pinned definitions say of their own states: the names they give (built-in states use the UI's texts) and
+    /// which of them are finished (category resolved or closed).
+    /// </summary>
+    static async Task<(Dictionary<string, string> Names, HashSet<string> Finished)> StateFactsAsync(FlowdeskDb db,
+        IEnumerable<(string Key, int Version)> pins, string language, CancellationToken ct)
     {
         Dictionary<string, string> names = new(StringComparer.Ordinal);
+        HashSet<string> finished = new(StringComparer.Ordinal);
         foreach (var (key, version) in pins)
             if (await ProcessLibrary.DefinitionAsync(db, key, version, ct) is { } definition)
                 foreach (var state in definition.States)
+                {
                     if (state.Name is { } name) names.TryAdd(state.Id, name.For(language));
-        return names;
+                    if (state.Category is StateCategory.Resolved or StateCategory.Closed) finished.Add(state.Id);
+                }
+        return (names, finished);
     }
 
     static async Task<Dictionary<string, string>> ProcessNamesAsync(FlowdeskDb db, List<string> keys, string language, CancellationToken ct)
