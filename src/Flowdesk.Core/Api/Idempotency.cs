@@ -37,16 +37,11 @@ public static class Idempotency
         var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var clock = http.RequestServices.GetRequiredService<TimeProvider>();
         string? key = http.Request.Headers[Header];
-        if (key is null)
-        {
-            // create() only reads and adds; the transaction starts after it, so a SQLite writer holds the database's
-            // single write lock for the save alone, not for the form checks and the process start-up before it.
-            var outcome = await create();
-            await using var plain = await db.Database.BeginTransactionAsync(ct);
-            var result = await Save(outcome, null);
-            await plain.CommitAsync(ct);
-            return result;
-        }
+        // create() only reads and adds, and one SaveChanges writes it all (with the idempotency record) in EF's own
+        // transaction. That transaction begins after the save interceptors have done their work (the SLA due times,
+        // history, notifications), so a SQLite writer holds the database's single write lock for the writes alone,
+        // not for the form checks, the process start-up or the due-time computation before them.
+        if (key is null) return await Save(await create(), null);
 
         if (key.Length is 0 or > 200 || key.Any(c => c is < '!' or > '~'))
             return Problems.Validation(t, Header, t.Text("problem.idempotency_invalid"));
@@ -60,12 +55,8 @@ public static class Idempotency
 
         try
         {
-            var outcome = await create();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var result = await Save(outcome, value => new IdempotencyRecord(callerId, key, hash, StatusCodes.Status201Created,
+            return await Save(await create(), value => new IdempotencyRecord(callerId, key, hash, StatusCodes.Status201Created,
                 value.Location, JsonSerializer.Serialize(value.Value, json), now));
-            await transaction.CommitAsync(ct);
-            return result;
         }
         catch (DbUpdateException)
         {
