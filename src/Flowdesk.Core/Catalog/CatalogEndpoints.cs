@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Flowdesk.Api;
 using Flowdesk.Localization;
 using Flowdesk.Persistence;
+using Flowdesk.Portal;
 using Flowdesk.Processes;
 using Flowdesk.Processes.Definitions;
 using Flowdesk.Processes.Forms;
@@ -38,9 +39,9 @@ public static class CatalogEndpoints
             .Produces<TicketView>(StatusCodes.Status201Created).ProducesValidationProblem();
     }
 
-    static async Task<Ok<List<CatalogItem>>> List(string? q, string? category, Caller caller, FlowdeskDb db, CancellationToken ct)
+    static async Task<Ok<List<CatalogItem>>> List(string? q, string? category, Caller caller, FlowdeskDb db, PortalCatalog catalog, CancellationToken ct)
     {
-        var offers = await Offers.ForAsync(db, caller, ct);
+        var offers = await catalog.ForAsync(db, caller, ct);
         var language = CurrentLanguage.Get();
         IEnumerable<CatalogOffer> items = offers;
         if (!string.IsNullOrWhiteSpace(category)) items = items.Where(o => o.Definition.Catalog!.Category == category);
@@ -48,18 +49,19 @@ public static class CatalogEndpoints
         return TypedResults.Ok(items.Select(o => o.ToItem(language)).OrderBy(i => i.Category, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal).ToList());
     }
 
-    static async Task<Results<Ok<CatalogItemDetail>, ProblemHttpResult>> Get(string key, Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
+    static async Task<Results<Ok<CatalogItemDetail>, ProblemHttpResult>> Get(string key, Caller caller, FlowdeskDb db, PortalCatalog catalog,
+        IStringLocalizer<Messages> t, CancellationToken ct)
     {
-        var offer = (await Offers.ForAsync(db, caller, ct)).FirstOrDefault(o => o.Key == key);
+        var offer = await catalog.FindAsync(db, caller, key, ct);
         if (offer is null) return Problems.NotFound(t);
         return TypedResults.Ok(new CatalogItemDetail(offer.ToItem(CurrentLanguage.Get()), offer.Definition.Form, offer.Definition.Changelog));
     }
 
-    static Task<IResult> Order(string key, CatalogRequest request, Caller caller, FlowdeskDb db, HttpContext http, TimeProvider clock,
-        IStringLocalizer<Messages> t, CancellationToken ct) =>
+    static Task<IResult> Order(string key, CatalogRequest request, Caller caller, FlowdeskDb db, PortalCatalog catalog, HttpContext http,
+        TimeProvider clock, IStringLocalizer<Messages> t, CancellationToken ct) =>
         Idempotency.CreateAsync<CatalogRequest, TicketView>(http, db, caller.PersonId, request, async () =>
         {
-            var offer = (await Offers.ForAsync(db, caller, ct)).FirstOrDefault(o => o.Key == key);
+            var offer = await catalog.FindAsync(db, caller, key, ct);
             if (offer is null) return Union<Idempotency.Created<TicketView>, IResult>.Fail(Problems.NotFound(t));
             var definition = offer.Definition;
             var requester = await Requesters.ProfileAsync(db, caller.PersonId, ct);
@@ -133,29 +135,6 @@ public sealed record CatalogOffer(string Key, int Version, Guid DeskId, string D
     }
 }
 
-public static class Offers
-{
-    /// <summary>What the catalog offers this caller: the published version of each live process whose audience includes them.</summary>
-    public static async Task<List<CatalogOffer>> ForAsync(FlowdeskDb db, Caller caller, CancellationToken ct)
-    {
-        var live = await (from p in db.Processes
-                          join d in db.Desks on p.DeskId equals d.Id
-                          where p.PublishedVersion != null && !p.Retired
-                          select new { p.Key, Version = p.PublishedVersion!.Value, p.DeskId, DeskKey = d.Key }).ToListAsync(ct);
-        var audience = await Audience.OfAsync(db, caller, ct);
-        List<CatalogOffer> offers = [];
-        foreach (var process in live)
-        {
-            var definition = await ProcessLibrary.DefinitionAsync(db, process.Key, process.Version, ct);
-            if (definition?.Catalog is null) continue;
-            if (!definition.Catalog.Audience.Any(audience.Contains)) continue;
-            offers.Add(new CatalogOffer(process.Key, process.Version, process.DeskId, process.DeskKey, definition));
-        }
-        return offers;
-    }
-}
-
-/// <summary>The audience tags a caller belongs to: everyone, role:…, department:…, group:….</summary>
 public static class Audience
 {
     public static async Task<HashSet<string>> OfAsync(FlowdeskDb db, Caller caller, CancellationToken ct)

@@ -13,7 +13,8 @@ namespace Flowdesk.Portal;
 /// <summary>
 /// The catalog as the portal reads it, kept in memory for a short time: the live offers (published version of each
 /// process that is not retired), each person's audience tags, and the order counts behind "popular services".
-/// Audience filtering is the same rule as <see cref="Offers.ForAsync"/>: any of the item's audience tags matches.
+/// An item is offered when any of its audience tags is one of the caller's (<see cref="Audience.OfAsync"/>). The API's
+/// catalog and the portal both read it here, so they always agree.
 /// A save that touches a process (publish, unpublish, retire) on this node clears the offers at once; other nodes
 /// catch up within <see cref="PortalOptions.CatalogCacheTime"/>.
 /// </summary>
@@ -22,7 +23,7 @@ public sealed class PortalCatalog(IOptions<PortalOptions> options, TimeProvider 
     const int MaxAudiences = 20_000;
 
     readonly PortalOptions settings = options.Value;
-    readonly ConcurrentDictionary<Guid, Timed<HashSet<string>>> audiences = new();
+    readonly ConcurrentDictionary<Guid, Timed<(Caller For, HashSet<string> Tags)>> audiences = new();
     volatile Timed<IReadOnlyList<CatalogOffer>>? offers;
     volatile Timed<IReadOnlyDictionary<string, int>>? popular;
     readonly SemaphoreSlim counting = new(1, 1);
@@ -100,11 +101,14 @@ public sealed class PortalCatalog(IOptions<PortalOptions> options, TimeProvider 
 
     async Task<HashSet<string>> AudienceAsync(FlowdeskDb db, Caller caller, CancellationToken ct)
     {
+        // Kept with the caller's facts it was worked out from: the caller cache forgets those at once when the person's
+        // roles or groups change (and after a few seconds anyway), and a new Caller recomputes the audience.
         var now = clock.GetUtcNow();
-        if (audiences.TryGetValue(caller.PersonId, out var cached) && cached.Until > now) return cached.Value;
+        if (audiences.TryGetValue(caller.PersonId, out var cached) && cached.Until > now && ReferenceEquals(cached.Value.For, caller))
+            return cached.Value.Tags;
         var tags = await Audience.OfAsync(db, caller, ct);
         if (audiences.Count >= MaxAudiences) audiences.Clear();
-        audiences[caller.PersonId] = new Timed<HashSet<string>>(tags, now + settings.CatalogCacheTime, 0);
+        audiences[caller.PersonId] = new Timed<(Caller, HashSet<string>)>((caller, tags), now + settings.CatalogCacheTime, 0);
         return tags;
     }
 

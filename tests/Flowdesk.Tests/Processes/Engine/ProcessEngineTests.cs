@@ -307,4 +307,30 @@ public sealed class ProcessEngineTests(EngineApp app) : IClassFixture<EngineApp>
         await (await Save("After publishing.", "\"1.3\"")).ShouldBe(HttpStatusCode.PreconditionFailed);
         await (await Save("Version 2.", null)).ShouldBe(HttpStatusCode.Created);
     }
+
+    [Fact]
+    public async Task A_new_role_changes_what_the_catalog_offers_at_once_and_so_does_losing_it()
+    {
+        var person = await app.CreatePersonAsync("catalog.newrole");
+        var client = await app.ClientFor("catalog.newrole");
+        async Task<List<string>> Offered() =>
+            (await (await client.GetAsync("/api/v1/catalog")).ShouldBe(HttpStatusCode.OK)).EnumerateArray().Select(i => i.Str("key")).ToList();
+        Assert.DoesNotContain("hr.onboarding", await Offered()); // its audience: managers and technicians
+
+        await app.Db(async db =>
+        {
+            var it = await db.Desks.SingleAsync(d => d.Key == "it");
+            db.DeskMembers.Add(new Desks.DeskMember(it.Id, person.Id, Desks.DeskRole.Technician));
+            return await db.SaveChangesAsync();
+        });
+        Assert.Contains("hr.onboarding", await Offered());
+
+        await app.Db(async db =>
+        {
+            db.DeskMembers.RemoveRange(db.DeskMembers.Where(m => m.PersonId == person.Id));
+            return await db.SaveChangesAsync();
+        });
+        Assert.DoesNotContain("hr.onboarding", await Offered());
+        await Order(client, "hr.onboarding", new { employee_name = "x", start_date = "2026-12-07" }, HttpStatusCode.NotFound);
+    }
 }
