@@ -4,6 +4,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Flowdesk.Outbox;
 
+/// <summary>Messages of one kind that wait because nothing here can deliver them yet, and why (SMTP not set up, no delivery installed).</summary>
+public sealed record OutboxWaiting(string Kind, int Count, string Reason);
+
 /// <summary>What a retry did: revived the dead message, found it in another status, or found nothing.</summary>
 public sealed record OutboxRetry(bool Revived, OutboxMessageDetail? Message);
 
@@ -18,6 +21,23 @@ public static class OutboxAdmin
         var counts = await db.OutboxMessages.GroupBy(m => m.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
         int Of(OutboxStatus status) => counts.FirstOrDefault(c => c.Status == status)?.Count ?? 0;
         return new OutboxCounts(Of(OutboxStatus.Pending), Of(OutboxStatus.Failed), Of(OutboxStatus.Sent), Of(OutboxStatus.Dead));
+    }
+
+    /// <summary>
+    /// The kinds whose pending messages wait for a delivery that is not there or not configured, with how many and
+    /// why: what an admin must fix before anything moves (a fresh install queues mail until SMTP is set up).
+    /// </summary>
+    public static async Task<IReadOnlyList<OutboxWaiting>> WaitingAsync(FlowdeskDb db, IEnumerable<IOutboxDelivery> deliveries, CancellationToken ct)
+    {
+        var all = deliveries.ToList();
+        var working = all.Where(d => d.Unavailable is null).Select(d => d.Kind).Distinct(StringComparer.Ordinal).ToList();
+        var reasons = all.Where(d => d.Unavailable is not null && !working.Contains(d.Kind))
+            .GroupBy(d => d.Kind, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Unavailable!, StringComparer.Ordinal);
+        var counts = await db.OutboxMessages.AsNoTracking()
+            .Where(m => (m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Failed) && !working.Contains(m.Kind))
+            .GroupBy(m => m.Kind).Select(g => new { Kind = g.Key, Count = g.Count() }).ToListAsync(ct);
+        return counts.OrderBy(c => c.Kind, StringComparer.Ordinal)
+            .Select(c => new OutboxWaiting(c.Kind, c.Count, reasons.GetValueOrDefault(c.Kind) ?? OutboxWorker.NoDeliveryError)).ToList();
     }
 
     /// <summary>Messages newest first, optionally only some statuses and one kind; page from 1.</summary>

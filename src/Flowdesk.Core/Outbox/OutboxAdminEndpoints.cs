@@ -35,6 +35,7 @@ public static class OutboxAdminEndpoints
         var outbox = secured.MapGroup("/admin/outbox").WithTags("Admin");
         outbox.MapGet("", List).WithSummary("Outbox messages, newest first; filter by status and kind (system admin)");
         outbox.MapGet("/counts", Counts).WithSummary("Number of outbox messages per status (system admin)");
+        outbox.MapGet("/waiting", Waiting).WithSummary("Kinds of messages waiting for a delivery that is missing or not configured, with why (system admin)");
         outbox.MapGet("/{id:guid}", Get).WithSummary("One outbox message with its payload and last error (system admin)");
         outbox.MapPost("/{id:guid}/retry", Retry).WithSummary("Send a dead message again from its first attempt (system admin)");
         Jobs.JobAdminEndpoints.Map(secured);
@@ -59,6 +60,13 @@ public static class OutboxAdminEndpoints
         if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
 
         return TypedResults.Ok(await OutboxAdmin.PageAsync(db, statuses, kind, page!.Value, pageSize!.Value, ct));
+    }
+
+    static async Task<Results<Ok<IReadOnlyList<OutboxWaiting>>, ProblemHttpResult>> Waiting(Caller caller, FlowdeskDb db,
+        IEnumerable<IOutboxDelivery> deliveries, IStringLocalizer<Messages> t, CancellationToken ct)
+    {
+        if (!caller.IsSystemAdmin) return Problems.NotFound(t);
+        return TypedResults.Ok(await OutboxAdmin.WaitingAsync(db, deliveries, ct));
     }
 
     static async Task<Results<Ok<OutboxCounts>, ProblemHttpResult>> Counts(Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)

@@ -119,6 +119,29 @@ public sealed class AdminPagesTests(FlowdeskApp app)
     }
 
     [Fact]
+    public async Task Outbox_WarnsOfMessagesThatNothingHereCanDeliver()
+    {
+        using (var scope = app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<FlowdeskDb>();
+            db.OutboxMessages.Add(new OutboxMessage("fax-no-delivery", "{}", null, DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync();
+        }
+        using var browser = Browser.Open(app);
+        await browser.SignedInAs("admin");
+
+        var page = await browser.Get("/console/admin/outbox");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("data-waiting=\"fax-no-delivery\" data-count=\"1\"", page.Html);
+        Assert.Contains("nothing installed here delivers this kind of message.", page.Html);
+        var api = await app.ClientFor("admin");
+        var waiting = await (await api.GetAsync("/api/v1/admin/outbox/waiting")).ShouldBe(HttpStatusCode.OK);
+        Assert.Contains(waiting.EnumerateArray(), w => w.Str("kind") == "fax-no-delivery" && w.GetProperty("count").GetInt32() == 1);
+        await (await (await app.ClientFor("li.agent")).GetAsync("/api/v1/admin/outbox/waiting")).ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Quarantine_ShowsTheReasonAndSender_AndTheRawHeaderBlockReader_StopsAtTheBody()
     {
         Guid id;
