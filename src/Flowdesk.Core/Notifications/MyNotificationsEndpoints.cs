@@ -60,7 +60,7 @@ public static class MyNotificationsEndpoints
     }
 
     /// <summary>Marks one of the person's notifications read and tells their bells; null when it is not theirs.</summary>
-    public static async Task<NotificationView?> MarkReadAsync(FlowdeskDb db, Guid personId, Guid id, DateTimeOffset now, NotificationFeed feed,
+    public static async Task<Notification?> MarkReadAsync(FlowdeskDb db, Guid personId, Guid id, DateTimeOffset now, NotificationFeed feed,
         CancellationToken ct)
     {
         var notification = await db.Notifications.SingleOrDefaultAsync(n => n.Id == id && n.RecipientId == personId, ct);
@@ -71,8 +71,7 @@ public static class MyNotificationsEndpoints
             await db.SaveChangesAsync(ct);
             feed.Publish([personId]);
         }
-        var n = notification;
-        return new NotificationView(n.Id, n.Event, n.TicketId, n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt);
+        return notification;
     }
 
     static async Task<Ok<MarkedRead>> MarkAllRead(Caller caller, FlowdeskDb db, TimeProvider clock, NotificationFeed feed, CancellationToken ct)

@@ -2,7 +2,6 @@ using System.Globalization;
 using Flowdesk.Localization;
 using Flowdesk.Persistence;
 using Flowdesk.Processes;
-using Flowdesk.Processes.Definitions;
 using Flowdesk.Security;
 using Flowdesk.Tickets;
 using Microsoft.EntityFrameworkCore;
@@ -84,8 +83,9 @@ public static class BoardQuery
         foreach (var pin in pins.OrderBy(p => p.Key, StringComparer.Ordinal).ThenByDescending(p => p.Version))
             workflows[pin] = await ProcessWorkflows.ForAsync(db, pin.Key, pin.Version, ct);
         var states = workflows.Count == 0 ? [.. States] : MergeStates(workflows.Values.Select(w => w.States));
-        var (names, finishedByProcess) = await StateFactsAsync(db, workflows.Keys, language, ct);
-        var finished = states.Where(s => FinishedStates.Contains(s) || finishedByProcess.Contains(s)).ToList();
+        var names = await StateNamesAsync(db, workflows.Keys, language, ct);
+        var finished = states.Where(s => FinishedStates.Contains(s) || workflows.Values.Any(w => w.ResolvedStates.Contains(s) || w.ClosedStates.Contains(s)))
+            .ToList();
         var open = states.Except(finished).ToList();
         var since = (filter.Now ?? DateTimeOffset.UtcNow).AddDays(-RecentDays);
         var recent = query.Where(t => finished.Contains(t.Status) && t.UpdatedAt >= since);
@@ -163,23 +163,15 @@ public static class BoardQuery
             .. versions.Select(v => (v.ProcessKey, v.Number))];
     }
 
-    /// <summary>
-    /// What the pinned definitions say of their own states: the names they give (built-in states use the UI's texts) and
-    /// which of them are finished (category resolved or closed).
-    /// </summary>
-    static async Task<(Dictionary<string, string> Names, HashSet<string> Finished)> StateFactsAsync(FlowdeskDb db,
-        IEnumerable<(string Key, int Version)> pins, string language, CancellationToken ct)
+    /// <summary>Display names of states that a pinned definition names itself; built-in states use the UI's texts.</summary>
+    static async Task<Dictionary<string, string>> StateNamesAsync(FlowdeskDb db, IEnumerable<(string Key, int Version)> pins, string language, CancellationToken ct)
     {
         Dictionary<string, string> names = new(StringComparer.Ordinal);
-        HashSet<string> finished = new(StringComparer.Ordinal);
         foreach (var (key, version) in pins)
             if (await ProcessLibrary.DefinitionAsync(db, key, version, ct) is { } definition)
                 foreach (var state in definition.States)
-                {
                     if (state.Name is { } name) names.TryAdd(state.Id, name.For(language));
-                    if (state.Category is StateCategory.Resolved or StateCategory.Closed) finished.Add(state.Id);
-                }
-        return (names, finished);
+        return names;
     }
 
     static async Task<Dictionary<string, string>> ProcessNamesAsync(FlowdeskDb db, List<string> keys, string language, CancellationToken ct)
