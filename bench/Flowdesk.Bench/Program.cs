@@ -39,7 +39,9 @@ try
             var levels = (Maybe("clients") ?? "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
             var seconds = double.Parse(Maybe("seconds") ?? "10", CultureInfo.InvariantCulture);
             var pid = Maybe("pid") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : (int?)null;
-            var figures = await LoadRunner.RunAsync(Need("url"), manifest, pid, levels, seconds, Log, Maybe("only"));
+            // --warmup: seconds of warm-up (4 clients) before the phases; the server's JIT keeps tiering up for half a minute.
+            var warmup = double.Parse(Maybe("warmup") ?? "3", CultureInfo.InvariantCulture);
+            var figures = await LoadRunner.RunAsync(Need("url"), manifest, pid, levels, seconds, Log, Maybe("only"), warmup);
             File.WriteAllText(Need("out"), JsonSerializer.Serialize(figures, Json.Options));
             var broken = figures.Phases.SelectMany(ph => ph.Operations.Select(o => (ph, o))).Where(x => x.o.Errors > 0 || x.o.Count == 0).ToList();
             foreach (var (ph, o) in broken) Log($"FAILED: {o.Operation} in {ph.Name} x{ph.Concurrency}: {o.Count} succeeded, {o.Errors} errors ({o.FirstError})");

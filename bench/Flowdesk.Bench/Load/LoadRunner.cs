@@ -10,7 +10,8 @@ namespace Flowdesk.Bench.Load;
 /// </summary>
 public static class LoadRunner
 {
-    public static async Task<LoadFigures> RunAsync(string url, Manifest manifest, int? serverPid, int[] levels, double seconds, Action<string> log, string? only = null)
+    public static async Task<LoadFigures> RunAsync(string url, Manifest manifest, int? serverPid, int[] levels, double seconds, Action<string> log, string? only = null,
+        double warmup = 3)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
@@ -27,11 +28,11 @@ public static class LoadRunner
             // One phase on its own (for a profiler attached to the server): e.g. --only "catalog only".
             var operations = await StandaloneAsync(url, manifest, only)
                 ?? throw new ArgumentException($"--only: one of \"create only\", \"catalog only\", \"portal pages\", \"console pages\", \"mix\", not '{only}'");
-            await Phase(session, "warm-up", operations, 4, Math.Min(3, seconds), serverPid, log);
+            await Phase(session, "warm-up", operations, 4, warmup, serverPid, log);
             phases.Add(await Phase(session, only, operations, levels[0], seconds, serverPid, log));
             return new LoadFigures(url, phases, serverPid is { } onlyPid ? ReadKb(onlyPid, "VmHWM") : 0, [.. Scenarios.NotYetBuilt]);
         }
-        await Phase(session, "warm-up", Scenarios.Mix, 4, Math.Min(3, seconds), serverPid, log);
+        await Phase(session, "warm-up", Scenarios.Mix, 4, warmup, serverPid, log);
         foreach (var clients in levels)
         {
             phases.Add(await Phase(session, "web ceiling", [Scenarios.Live], clients, seconds / 2, serverPid, log));

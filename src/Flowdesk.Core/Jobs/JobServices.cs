@@ -28,7 +28,7 @@ public static class JobServices
 
     /// <summary>
     /// The job runner and the outbox worker (as background services unless Flowdesk:Jobs:Enabled is false), and the
-    /// jobs of the core: the SLA sweep, approval reminders and time-based rules.
+    /// jobs of the core: the SLA sweep, approval reminders, time-based rules and the database statistics.
     /// </summary>
     public static IServiceCollection AddFlowdeskJobs(this IServiceCollection services, IConfiguration configuration)
     {
@@ -36,6 +36,7 @@ public static class JobServices
         services.AddScheduledJob<Sla.SlaSweepJob>();
         services.AddScheduledJob<Processes.RemindersJob>();
         services.AddScheduledJob<Processes.TimedRulesJob>();
+        services.AddScheduledJob<Persistence.DatabaseStatisticsJob>();
         return services;
     }
 

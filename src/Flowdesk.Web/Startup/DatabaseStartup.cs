@@ -9,7 +9,10 @@ namespace Flowdesk.Web.Startup;
 
 static class DatabaseStartup
 {
-    /// <summary>Applies migrations (unless Flowdesk:MigrateOnStart is false) and seeds an empty database.</summary>
+    /// <summary>
+    /// Applies migrations (unless Flowdesk:MigrateOnStart is false), seeds an empty database and refreshes the SQLite
+    /// planner's statistics.
+    /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<FlowdeskOptions>>().Value;
@@ -25,6 +28,8 @@ static class DatabaseStartup
         var demo = options.Demo ?? settings.Provider == DatabaseProvider.Sqlite;
         var result = await Seeding.RunAsync(scope.ServiceProvider,
             new SeedOptions(demo, options.DemoTickets, options.AdminPassword), CancellationToken.None);
+        // After seeding, so a new database's statistics describe its first data; the hourly db.statistics job follows the growth.
+        await DatabaseStatistics.RefreshAsync(db, CancellationToken.None);
 
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, result));
     }

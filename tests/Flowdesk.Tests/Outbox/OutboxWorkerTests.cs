@@ -140,6 +140,32 @@ public sealed class OutboxWorkerTests(JobsApp app) : IClassFixture<JobsApp>
     }
 
     [Fact]
+    public async Task WaitingMessages_AreFlaggedAsTheyCome_WithoutLookingAgainAtTheWholeQueue()
+    {
+        var t0 = app.Clock.GetUtcNow() + TimeSpan.FromDays(100); // after every other test's passes
+        async Task<Guid> EnqueueAt(DateTimeOffset at)
+        {
+            var message = new OutboxMessage("test.not-installed", "{}", null, at);
+            await app.Db(async db => { db.OutboxMessages.Add(message); await db.SaveChangesAsync(); return true; });
+            return message.Id;
+        }
+
+        var early = await EnqueueAt(t0);
+        await app.Worker.RunDueOnceAsync(t0);
+        Assert.Equal(OutboxWorker.NoDeliveryError, (await Message(early)).LastError);
+        await app.Worker.RunDueOnceAsync(t0 + TimeSpan.FromMinutes(30));
+
+        // A row the minute's pass must not read again: the early message, its note cleared behind the worker's back.
+        await app.Db(db => db.OutboxMessages.Where(m => m.Id == early).ExecuteUpdateAsync(s => s.SetProperty(m => m.LastError, (string?)null)));
+        var late = await EnqueueAt(t0 + TimeSpan.FromHours(1));
+        await app.Worker.RunDueOnceAsync(t0 + TimeSpan.FromHours(1));
+
+        Assert.Equal(OutboxWorker.NoDeliveryError, (await Message(late)).LastError);
+        Assert.Null((await Message(early)).LastError);
+        Assert.Equal(OutboxStatus.Pending, (await Message(late)).Status);
+    }
+
+    [Fact]
     public async Task Email_WaitsUnclaimed_WithoutSpendingAttempts_WhileNoSmtpServerIsConfigured()
     {
         var id = await Enqueue(Flowdesk.Mail.SmtpEmailDelivery.EmailKind,
