@@ -63,8 +63,11 @@ public static class CatalogEndpoints
         {
             var offer = await catalog.FindAsync(db, caller, key, ct);
             if (offer is null) return Union<Idempotency.Created<TicketView>, IResult>.Fail(Problems.NotFound(t));
+            // An order reads a dozen times before it saves; one connection for all of them, not one opened and closed
+            // (and set up by EF) per read. The context closes it when the request ends.
+            await db.Database.OpenConnectionAsync(ct);
             var definition = offer.Definition;
-            var requester = await Requesters.ProfileAsync(db, caller.PersonId, ct);
+            var requester = Requesters.Of(caller);
 
             var errors = new FieldErrors(t);
             var subject = request.Subject is null ? null : errors.Line("subject", request.Subject, TicketLimits.SubjectMax, required: false);
@@ -86,8 +89,8 @@ public static class CatalogEndpoints
             ticket.SetCategory(definition.Category ?? definition.Catalog?.Category, definition.Service);
             await new ProcessRunner(db, now, caller.PersonId).StartAsync(ticket, definition, requester, ct);
 
-            await db.Entry(ticket).Reference(x => x.Requester).LoadAsync(ct);
-            await db.Entry(ticket).Reference(x => x.Assignee).LoadAsync(ct);
+            // The requester and the assignee the process picked, in one read; tracking fills in the ticket's references.
+            await db.Users.Where(p => p.Id == ticket.RequesterId || p.Id == ticket.AssigneeId).LoadAsync(ct);
             await db.Entry(ticket).Reference(x => x.AssigneeGroup).LoadAsync(ct);
             var view = (await TicketViews.ToViewsAsync(db, [ticket], caller, ct))[0];
             return new Idempotency.Created<TicketView>(view, $"/api/v1/tickets/{ticket.Id}");
@@ -141,8 +144,7 @@ public static class Audience
     {
         HashSet<string> tags = new(StringComparer.OrdinalIgnoreCase) { "everyone" };
         foreach (var role in caller.RoleNames()) tags.Add($"role:{role}");
-        var person = await db.Users.AsNoTracking().Where(p => p.Id == caller.PersonId).Select(p => new { p.Department }).SingleAsync(ct);
-        if (person.Department is { } department) tags.Add($"department:{department}");
+        if (caller.Department is { } department) tags.Add($"department:{department}");
         if (await db.Users.AnyAsync(p => p.ManagerId == caller.PersonId, ct)) tags.Add("role:manager");
         foreach (var group in await db.Groups.Where(g => caller.GroupIds.Contains(g.Id)).Select(g => g.Key).ToListAsync(ct)) tags.Add($"group:{group}");
         return tags;
@@ -151,6 +153,9 @@ public static class Audience
 
 public static class Requesters
 {
+    /// <summary>The caller's own profile, as loaded with the caller.</summary>
+    public static RequesterProfile Of(Caller caller) => new(caller.UserName, caller.Department, caller.ManagerUserName, caller.Location);
+
     public static async Task<RequesterProfile> ProfileAsync(FlowdeskDb db, Guid personId, CancellationToken ct)
     {
         var p = await db.Users.AsNoTracking().Where(u => u.Id == personId)

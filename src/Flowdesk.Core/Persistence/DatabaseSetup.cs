@@ -60,12 +60,13 @@ public static class DatabaseSetup
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, ILogger? log = null) =>
         options.UseSqlite(connectionString, s => s.MigrationsAssembly(typeof(FlowdeskDb).Assembly.FullName))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(new SqlitePragmas(), new SqliteWriteGate(log), new HistoryInterceptor(), new Sla.SlaInterceptor());
+            .AddInterceptors(new SqlitePragmas(), new SqliteWriteGate(log), new HistoryInterceptor(),
+                new Sla.SlaReferenceInvalidation(), new Sla.SlaInterceptor());
 
     public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, s => s.MigrationsAssembly(typeof(FlowdeskDb).Assembly.FullName))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(new HistoryInterceptor(), new Sla.SlaInterceptor());
+            .AddInterceptors(new HistoryInterceptor(), new Sla.SlaReferenceInvalidation(), new Sla.SlaInterceptor());
 
     /// <summary>Creates the folder of a SQLite file so a fresh clone runs without a manual step.</summary>
     static void EnsureSqliteFolder(string connectionString)

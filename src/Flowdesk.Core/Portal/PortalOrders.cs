@@ -61,7 +61,7 @@ public static class PortalOrders
         var offer = await catalog.FindAsync(db, caller, key, ct);
         if (offer is null) return new OrderResult(null, false, empty, NotFound: true);
         var definition = offer.Definition;
-        var requester = await Requesters.ProfileAsync(db, caller.PersonId, ct);
+        var requester = Requesters.Of(caller);
 
         // Files stand in as placeholders while the form is checked; refused files are errors next to their field.
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);

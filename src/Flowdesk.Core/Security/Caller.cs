@@ -6,8 +6,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Flowdesk.Security;
 
 /// <summary>
-/// Who is asking, with everything access decisions need: system roles, the desks they staff and their groups.
-/// Loaded once per request; the scoping rules in <see cref="Access"/> read only this.
+/// Who is asking, with everything access decisions need: system roles, the desks they staff and their groups; and the
+/// profile a form's defaults and conditions read (department, location, manager), so ordering does not read it again.
+/// Loaded once per request (cached a few seconds, <see cref="CallerCache"/>); the scoping rules in <see cref="Access"/> read only this.
 /// </summary>
 public sealed record Caller(
     Guid PersonId,
@@ -19,7 +20,10 @@ public sealed record Caller(
     IReadOnlySet<Guid> StaffDeskIds,
     IReadOnlySet<Guid> AdminDeskIds,
     IReadOnlySet<Guid> GroupIds,
-    IReadOnlySet<Guid> ConfidentialDeskIds)
+    IReadOnlySet<Guid> ConfidentialDeskIds,
+    string? Department = null,
+    string? Location = null,
+    string? ManagerUserName = null)
 {
     public bool IsSystemAdmin => Roles.Contains(SystemRoles.SystemAdmin);
     public bool IsAuditor => Roles.Contains(SystemRoles.Auditor);
@@ -54,7 +58,11 @@ public sealed record Caller(
     public static async Task<Caller?> LoadAsync(FlowdeskDb db, Guid personId, CancellationToken ct)
     {
         var person = await db.Users.AsNoTracking().Where(p => p.Id == personId && p.IsActive)
-            .Select(p => new { p.Id, p.UserName, p.DisplayName, p.Language, p.TimeZone })
+            .Select(p => new
+            {
+                p.Id, p.UserName, p.DisplayName, p.Language, p.TimeZone, p.Department, p.Location,
+                Manager = db.Users.Where(m => m.Id == p.ManagerId).Select(m => m.UserName).FirstOrDefault(),
+            })
             .SingleOrDefaultAsync(ct);
         if (person is null) return null;
 
@@ -73,6 +81,7 @@ public sealed record Caller(
             desks.Select(d => d.DeskId).ToHashSet(),
             desks.Where(d => d.Role == DeskRole.DeskAdmin).Select(d => d.DeskId).ToHashSet(),
             groups.ToHashSet(),
-            confidential.ToHashSet());
+            confidential.ToHashSet(),
+            person.Department, person.Location, person.Manager);
     }
 }

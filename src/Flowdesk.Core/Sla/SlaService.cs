@@ -32,11 +32,10 @@ public static class SlaService
     /// <summary>The same computation without changing the ticket (for the timeline endpoint).</summary>
     public static async Task<TicketSlaExplained?> ExplainAsync(FlowdeskDb db, Ticket ticket, TimeProvider clock, CancellationToken ct)
     {
-        var policies = await db.SlaPolicies.AsNoTracking().Where(p => p.DeskId == ticket.DeskId).ToListAsync(ct);
-        var policy = SlaPolicyMatcher.Match(policies, ticket.DeskId, ticket.Service, ticket.Priority, ticket.ProcessKey);
+        var desk = await SlaReferences.ForDeskAsync(db, ticket.DeskId, ct);
+        var policy = SlaPolicyMatcher.Match(desk.Policies, ticket.DeskId, ticket.Service, ticket.Priority, ticket.ProcessKey);
         if (policy is null) return null;
-        var calendar = await db.BusinessCalendars.AsNoTracking().Include(c => c.Years).SingleAsync(c => c.Id == policy.CalendarId, ct);
-        var working = calendar.ToWorkingCalendar();
+        var (calendar, working) = desk.Calendars[policy.CalendarId];
         var targets = SlaTargets.From(policy, working.Hours);
         var facts = await FactsAsync(db, ticket, ct);
         var sla = SlaClock.Evaluate(working, targets, facts, Instant.FromDateTimeOffset(clock.GetUtcNow()));

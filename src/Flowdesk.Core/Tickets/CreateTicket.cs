@@ -30,7 +30,9 @@ public static class CreateTicketEndpoint
         IStringLocalizer<Messages> t, CancellationToken ct)
     {
         // Validation and every lookup before the transaction Idempotency opens: on SQLite that transaction holds
-        // the database's write lock, on PostgreSQL the desk's number; neither should wait for reads.
+        // the database's write lock, on PostgreSQL the desk's number; neither should wait for reads. One connection
+        // for all of them (the context closes it when the request ends), not one opened and set up per read.
+        await db.Database.OpenConnectionAsync(ct);
         var errors = new FieldErrors(t);
         if (request.Kind is null) errors.Add("kind", "validation.required");
         else if (request.Kind is not (TicketKind.Incident or TicketKind.Request)) errors.Add("kind", "validation.kind_not_ticket");

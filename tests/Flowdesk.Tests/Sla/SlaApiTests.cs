@@ -221,3 +221,38 @@ public sealed class SlaRecomputeTests(SlaApp app) : IClassFixture<SlaApp>
         return ticket.ResolutionDue;
     });
 }
+
+/// <summary>On a host of its own: this test changes a policy and a calendar's hours.</summary>
+public sealed class SlaReferenceChangeTests(SlaApp app) : IClassFixture<SlaApp>
+{
+    static DateTimeOffset FirstResponseDue(System.Text.Json.JsonElement sla) => sla.GetProperty("firstResponse").GetProperty("due").GetDateTimeOffset();
+
+    [Fact]
+    public async Task APolicyOrCalendarChange_AppliesToTheNextTicket_AtOnce()
+    {
+        var admin = await app.ClientFor("admin");
+        var alice = await app.ClientFor("alice");
+        async Task<System.Text.Json.JsonElement> NewP1Sla()
+        {
+            var ticket = await alice.CreateTicket(extra: new { impact = "high", urgency = "high" });
+            return await (await alice.GetAsync($"/api/v1/tickets/{ticket.Id()}/sla")).ShouldBe(HttpStatusCode.OK);
+        }
+
+        // Thursday 2026-11-26 10:00 Shanghai: p1's first response is due in one business hour.
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 3, 0, 0, TimeSpan.Zero), FirstResponseDue(await NewP1Sla()));
+
+        var policies = await (await admin.GetAsync("/api/v1/admin/sla/policies")).ShouldBe(HttpStatusCode.OK);
+        var itP1 = policies.EnumerateArray().Single(p => p.Str("desk") == "it" && p.TryGetProperty("priority", out var pr)
+            && pr.ValueKind == System.Text.Json.JsonValueKind.String && pr.GetString() == "p1");
+        await (await admin.PutAsJsonAsync($"/api/v1/admin/sla/policies/{itP1.Str("id")}", new { firstResponse = "2h" })).ShouldBe(HttpStatusCode.OK);
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 4, 0, 0, TimeSpan.Zero), FirstResponseDue(await NewP1Sla()));
+
+        // The calendar's hours too: work starting at 11:00 moves the two hours to 11:00–13:00.
+        var hours = new Dictionary<string, string[]>
+        {
+            ["mon"] = ["11:00-18:00"], ["tue"] = ["11:00-18:00"], ["wed"] = ["11:00-18:00"], ["thu"] = ["11:00-18:00"], ["fri"] = ["11:00-18:00"],
+        };
+        await (await admin.PutAsJsonAsync("/api/v1/admin/calendars/cn-mainland/hours", new { timeZone = "Asia/Shanghai", hours })).ShouldBe(HttpStatusCode.OK);
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 5, 0, 0, TimeSpan.Zero), FirstResponseDue(await NewP1Sla()));
+    }
+}

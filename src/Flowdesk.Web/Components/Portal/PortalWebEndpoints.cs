@@ -31,7 +31,7 @@ static class PortalWebEndpoints
         if (offer is null) return TypedResults.NotFound();
         var form = await http.Request.ReadFormAsync(ct);
         var values = PortalForms.ReadValues(form, offer.Definition.Form, Shared.Display.Zone(caller.TimeZone));
-        var profile = await Catalog.Requesters.ProfileAsync(db, caller.PersonId, ct);
+        var profile = Catalog.Requesters.Of(caller);
         var state = FormVisibility.Decide(offer.Definition.Form, values, profile);
         return TypedResults.Ok(new StateView([.. state.Visible], [.. state.Required]));
     }
