@@ -50,3 +50,34 @@ public abstract class BeforeAndAfterSave : SaveChangesInterceptor
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// For an in-memory cache built from some kinds of rows: when a save adds, changes or deletes one of them, the cache is
+/// forgotten before the save (the rows are about to change) and again after it (a reader in between must not keep the
+/// old rows).
+/// </summary>
+public abstract class ForgetOnSave : BeforeAndAfterSave
+{
+    readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> pending = [];
+
+    /// <summary>Whether the cache was built from rows of this entity's kind.</summary>
+    protected abstract bool Concerns(object entity);
+
+    protected abstract void Forget();
+
+    protected sealed override void Before(DbContext context)
+    {
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted) || !Concerns(entry.Entity)) continue;
+            Forget();
+            pending.AddOrUpdate(context, this);
+            return;
+        }
+    }
+
+    protected sealed override void After(DbContext context)
+    {
+        if (pending.Remove(context)) Forget();
+    }
+}

@@ -52,28 +52,12 @@ public sealed class CallerCache(IMemoryCache cache)
 /// (the rows are about to change) and again after it (a request that read the old rows in between must not keep
 /// them). Inside a longer transaction a request may still cache the old rows until the commit; <see cref="CallerCache.Lifetime"/> bounds that.
 /// </summary>
-public sealed class CallerCacheInvalidation(CallerCache callers) : BeforeAndAfterSave
+public sealed class CallerCacheInvalidation(CallerCache callers) : ForgetOnSave
 {
-    readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> pending = [];
+    protected override bool Concerns(object entity) =>
+        entity is DeskMember or GroupMember or IdentityUserRole<Guid> or IdentityRole<Guid> or Desk or Person;
 
-    protected override void Before(DbContext context)
-    {
-        foreach (var entry in context.ChangeTracker.Entries())
-        {
-            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
-            if (entry.Entity is DeskMember or GroupMember or IdentityUserRole<Guid> or IdentityRole<Guid> or Desk or Person)
-            {
-                callers.ForgetEveryone();
-                pending.AddOrUpdate(context, this);
-                return;
-            }
-        }
-    }
-
-    protected override void After(DbContext context)
-    {
-        if (pending.Remove(context)) callers.ForgetEveryone();
-    }
+    protected override void Forget() => callers.ForgetEveryone();
 }
 
 public static class CallerCacheSetup

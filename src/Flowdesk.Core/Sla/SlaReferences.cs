@@ -48,26 +48,9 @@ public static class SlaReferences
 }
 
 /// <summary>Forgets the kept SLA references when a save touches a policy, a calendar or one of its years.</summary>
-public sealed class SlaReferenceInvalidation : BeforeAndAfterSave
+public sealed class SlaReferenceInvalidation : ForgetOnSave
 {
-    readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> pending = [];
+    protected override bool Concerns(object entity) => entity is SlaPolicy or BusinessCalendar or CalendarYear;
 
-    protected override void Before(DbContext context)
-    {
-        foreach (var entry in context.ChangeTracker.Entries())
-        {
-            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
-            if (entry.Entity is SlaPolicy or BusinessCalendar or CalendarYear)
-            {
-                SlaReferences.ForgetEveryDesk();
-                pending.AddOrUpdate(context, this);
-                return;
-            }
-        }
-    }
-
-    protected override void After(DbContext context)
-    {
-        if (pending.Remove(context)) SlaReferences.ForgetEveryDesk();
-    }
+    protected override void Forget() => SlaReferences.ForgetEveryDesk();
 }
