@@ -6,7 +6,8 @@
 #   4. runs every test project twice: on SQLite, and on PostgreSQL (FLOWDESK_TEST_PG);
 #   5. adds up the TRX results and ends with one line: "tests: N passed, N failed[, N skipped]".
 # Environment: CONFIGURATION (Debug), FLOWDESK_TEST_PG (use this server instead of starting one),
-#   FLOWDESK_TEST_PROVIDERS ("sqlite postgres"), FLOWDESK_SKIP_INSTALL=1 (never call apt-get).
+#   FLOWDESK_TEST_PROVIDERS ("sqlite postgres"), FLOWDESK_SKIP_INSTALL=1 (never call apt-get),
+#   FLOWDESK_TEST_HANG_TIMEOUT (5m: one test longer than this fails its run), FLOWDESK_TEST_RUN_TIMEOUT (45m per run).
 set -uo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -16,6 +17,8 @@ export DEBIAN_FRONTEND=noninteractive MSBUILDTERMINALLOGGER=off
 CONFIGURATION=${CONFIGURATION:-Debug}
 PROVIDERS=${FLOWDESK_TEST_PROVIDERS:-sqlite postgres}
 PG_PORT_FIRST=55432
+HANG_TIMEOUT=${FLOWDESK_TEST_HANG_TIMEOUT:-5m}
+RUN_TIMEOUT=${FLOWDESK_TEST_RUN_TIMEOUT:-45m}
 RESULTS="$ROOT/.test-results/$(date +%Y%m%d-%H%M%S)-$$"
 
 say() { printf '== %s\n' "$*"; }
@@ -156,7 +159,12 @@ for project in tests/*/*.csproj; do
         env_args=(-u FLOWDESK_TEST_PG)
         [[ "$provider" == postgres ]] && env_args=(FLOWDESK_TEST_PG="$PG_CONNECTION")
         say "test $name on $provider"
-        env "${env_args[@]}" dotnet test "$project" -c "$CONFIGURATION" --no-build --nologo \
+        # A test that hangs must fail (and be named in the log) instead of holding the whole run until CI's limit:
+        # the blame collector ends the test host when one test runs for over $HANG_TIMEOUT, and `timeout` ends a
+        # run that still outlives $RUN_TIMEOUT.
+        env "${env_args[@]}" timeout --kill-after=30s "$RUN_TIMEOUT" \
+            dotnet test "$project" -c "$CONFIGURATION" --no-build --nologo \
+            --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type none \
             --logger "trx;LogFileName=$run.trx" --results-directory "$RESULTS" \
             >"$RESULTS/$run.log" 2>&1 &
         RUN_NAMES+=("$run")
@@ -197,7 +205,7 @@ done
 # bench/run.sh at the tiny scale on SQLite, two seconds per phase, against the server just built: counts as one
 # test that fails when the generator, the load generator or the server errors (speed is measured, never asserted).
 say "benchmark smoke run (tiny, sqlite)"
-if bench/run.sh --database sqlite --scale tiny --seconds 2 --clients 1,4 --smoke \
+if timeout --kill-after=30s 15m bench/run.sh --database sqlite --scale tiny --seconds 2 --clients 1,4 --smoke \
     --server "src/Flowdesk.Web/bin/$CONFIGURATION/net10.0" --out "$RESULTS/bench" >"$RESULTS/bench.log" 2>&1; then
     passed=$((passed + 1))
 else
