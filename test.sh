@@ -7,7 +7,8 @@
 #   5. adds up the TRX results and ends with one line: "tests: N passed, N failed[, N skipped]".
 # Environment: CONFIGURATION (Debug), FLOWDESK_TEST_PG (use this server instead of starting one),
 #   FLOWDESK_TEST_PROVIDERS ("sqlite postgres"), FLOWDESK_SKIP_INSTALL=1 (never call apt-get),
-#   FLOWDESK_TEST_HANG_TIMEOUT (5m: one test longer than this fails its run), FLOWDESK_TEST_RUN_TIMEOUT (45m per run).
+#   FLOWDESK_TEST_HANG_TIMEOUT (5m: one test longer than this fails its run), FLOWDESK_TEST_HANG_DUMP (none; mini or
+#   full keeps a dump of the hung test host in the results folder), FLOWDESK_TEST_RUN_TIMEOUT (45m per run).
 set -uo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -19,6 +20,7 @@ PROVIDERS=${FLOWDESK_TEST_PROVIDERS:-sqlite postgres}
 PG_PORT_FIRST=55432
 HANG_TIMEOUT=${FLOWDESK_TEST_HANG_TIMEOUT:-5m}
 RUN_TIMEOUT=${FLOWDESK_TEST_RUN_TIMEOUT:-45m}
+HANG_DUMP=${FLOWDESK_TEST_HANG_DUMP:-none}
 RESULTS="$ROOT/.test-results/$(date +%Y%m%d-%H%M%S)-$$"
 
 say() { printf '== %s\n' "$*"; }
@@ -164,7 +166,7 @@ for project in tests/*/*.csproj; do
         # run that still outlives $RUN_TIMEOUT.
         env "${env_args[@]}" timeout --kill-after=30s "$RUN_TIMEOUT" \
             dotnet test "$project" -c "$CONFIGURATION" --no-build --nologo \
-            --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type none \
+            --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type "$HANG_DUMP" \
             --logger "trx;LogFileName=$run.trx" --results-directory "$RESULTS" \
             >"$RESULTS/$run.log" 2>&1 &
         RUN_NAMES+=("$run")
