@@ -12,15 +12,11 @@ using Microsoft.Extensions.Localization;
 namespace Flowdesk.Processes;
 
 public sealed record VersionMetrics(int Version, int Tickets, int Resolved, double? MedianResolutionHours, double? SlaMetPercent,
-    double? Satisfaction, IReadOnlyDictionary<string, double> HoursPerState, IReadOnlyDictionary<string, double> HoursPerApprovalStage);
+    double? Satisfaction, int SatisfactionAnswers, IReadOnlyDictionary<string, double> HoursPerState, IReadOnlyDictionary<string, double> HoursPerApprovalStage);
 
 public sealed record ProcessMetricsView(string Key, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<VersionMetrics> Versions);
 
-/// <summary>
-/// Version analytics — does v3 beat v2? Per version over a window of creation dates: tickets, resolved, median
-/// resolution time, SLA met share, and where tickets wait: average hours per state (from the status history) and
-/// per approval stage (asked to decided). Satisfaction is null until surveys exist.
-/// </summary>
+/// <summary>The GET /processes/{key}/metrics endpoint: access, the window's validation, then <see cref="ProcessMetrics"/>.</summary>
 public static class ProcessMetricsEndpoint
 {
     public static void Map(IEndpointRouteBuilder api) =>
@@ -34,9 +30,26 @@ public static class ProcessMetricsEndpoint
         var errors = new FieldErrors(t);
         var now = clock.GetUtcNow();
         var end = errors.Instant("to", to) ?? now;
-        var start = errors.Instant("from", from) ?? end.AddDays(-90);
+        var start = errors.Instant("from", from) ?? end - ProcessMetrics.DefaultWindow;
         if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
+        return TypedResults.Ok(await ProcessMetrics.ComputeAsync(db, caller, key, start, end, now, ct));
+    }
+}
 
+/// <summary>
+/// Version analytics — does v3 beat v2? Per version over a window of creation dates: tickets, resolved, median
+/// resolution time, SLA met share, and where tickets wait: average hours per state (from the status history) and
+/// per approval stage (asked to decided), and satisfaction: the average rating (1–5) of the requesters' surveys, with
+/// how many answered (null when nobody has). The API and the process page both show it.
+/// </summary>
+public static class ProcessMetrics
+{
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(90);
+
+    /// <summary>The versions of the process's tickets created in [start, end) that the caller may see; time still open counts up to now.</summary>
+    public static async Task<ProcessMetricsView> ComputeAsync(FlowdeskDb db, Caller caller, string key, DateTimeOffset start, DateTimeOffset end,
+        DateTimeOffset now, CancellationToken ct)
+    {
         // Counted over the tickets the caller may see, like every other read.
         var tickets = await db.Tickets.VisibleTo(caller).AsNoTracking()
             .Where(x => x.ProcessKey == key && x.CreatedAt >= start && x.CreatedAt < end)
@@ -47,6 +60,12 @@ public static class ProcessMetricsEndpoint
             .Select(h => new { h.TicketId, h.At, h.OldValue, h.NewValue }).ToListAsync(ct);
         var approvals = await db.Approvals.AsNoTracking().Where(a => ids.Contains(a.TicketId) && a.DecidedAt != null && a.Decision != ApprovalDecision.Cancelled)
             .Select(a => new { a.TicketId, a.Stage, a.CreatedAt, a.DecidedAt }).ToListAsync(ct);
+        var ratings = await db.SatisfactionSurveys.AsNoTracking()
+            .Join(db.Tickets.VisibleTo(caller).Where(x => x.ProcessKey == key && x.CreatedAt >= start && x.CreatedAt < end),
+                s => s.TicketId, x => x.Id, (s, x) => new { x.ProcessVersion, s.Rating })
+            .GroupBy(r => r.ProcessVersion)
+            .Select(g => new { Version = g.Key, Average = g.Average(r => (double)r.Rating), Answers = g.Count() })
+            .ToDictionaryAsync(r => r.Version, ct);
         var statusByTicket = statusRows.GroupBy(r => r.TicketId).ToDictionary(g => g.Key, g => g.OrderBy(r => r.At).ToList());
 
         List<VersionMetrics> versions = [];
@@ -71,14 +90,15 @@ public static class ProcessMetricsEndpoint
             var perStage = approvals.Where(a => versionIds.Contains(a.TicketId)).GroupBy(a => a.Stage, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => Round(g.Average(a => (a.DecidedAt!.Value - a.CreatedAt).TotalHours)), StringComparer.Ordinal);
             var count = version.Count();
+            var rating = ratings.GetValueOrDefault(version.Key);
             versions.Add(new VersionMetrics(version.Key, count, resolved.Count,
                 hours.Count == 0 ? null : Round(Median(hours)),
                 resolved.Count == 0 ? null : Round(100.0 * resolved.Count(x => !x.ResolutionBreached) / resolved.Count),
-                null,
+                rating is null ? null : Round(rating.Average), rating?.Answers ?? 0,
                 perState.ToDictionary(p => p.Key, p => Round(p.Value / count), StringComparer.Ordinal),
                 perStage));
         }
-        return TypedResults.Ok(new ProcessMetricsView(key, start, end, versions));
+        return new ProcessMetricsView(key, start, end, versions);
     }
 
     static double Median(List<double> sorted) =>

@@ -6,7 +6,8 @@ namespace Flowdesk.Browser.Tests.Console;
 
 /// <summary>
 /// The technician's day in a real browser: find a ticket in the queue, work it with the keyboard, answer on the ticket
-/// page with a public reply and an internal note, merge a duplicate; and the process view's diagram and live YAML checks.
+/// page with a public reply and an internal note, merge a duplicate; and the process view's diagram, live YAML checks,
+/// publishing and the comparison of its versions.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class ConsoleBrowserTests(BrowserApp app)
@@ -232,6 +233,59 @@ public sealed class ConsoleBrowserTests(BrowserApp app)
         // Still on the ticket page: the link downloaded, it did not navigate.
         await Expect(li.Locator("h1")).ToContainTextAsync(number);
         await li.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TheProcessView_ComparesItsVersions_SideBySide()
+    {
+        using var api = await app.ApiAsync("admin");
+        using var alice = await app.ApiAsync("alice");
+        using var li = await app.ApiAsync("li.agent");
+        async Task<string> OrderAsync()
+        {
+            var response = await alice.PostAsJsonAsync("/api/v1/catalog/test.compare/requests", new { fields = new { room = "A-101" } });
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        }
+        async Task ResolveAndRateAsync(string id, int rating)
+        {
+            foreach (var to in new[] { "in_progress", "resolved" })
+                (await li.PostAsJsonAsync($"/api/v1/tickets/{id}/transitions", new { to })).EnsureSuccessStatusCode();
+            (await alice.PutAsJsonAsync($"/api/v1/tickets/{id}/survey", new { rating })).EnsureSuccessStatusCode();
+        }
+
+        var compareV1 = PhoneV1.Replace("test.publish", "test.compare", StringComparison.Ordinal);
+        await SaveDraftAsync(api, compareV1);
+        (await api.PostAsJsonAsync("/api/v1/processes/test.compare/versions/1/publish", new { })).EnsureSuccessStatusCode();
+        await ResolveAndRateAsync(await OrderAsync(), 2);
+        await OrderAsync(); // still new
+        await SaveDraftAsync(api, PhoneV2.Replace("test.publish", "test.compare", StringComparison.Ordinal));
+        (await api.PostAsJsonAsync("/api/v1/processes/test.compare/versions/2/publish", new { })).EnsureSuccessStatusCode();
+        await ResolveAndRateAsync(await OrderAsync(), 5);
+
+        var admin = await app.SignedInPageAsync("admin");
+        await admin.GotoAsync("/console/processes/test.compare");
+        var panel = admin.Locator("#version-comparison[data-state=ready]");
+        await Expect(panel).ToBeVisibleAsync();
+        var summary = panel.Locator("#compare-summary");
+        await Expect(summary.Locator("thead th[data-version]")).ToHaveCountAsync(2);
+        await Expect(summary.Locator("tr[data-measure=tickets] td[data-version='1']")).ToHaveTextAsync("2");
+        await Expect(summary.Locator("tr[data-measure=tickets] td[data-version='2']")).ToHaveTextAsync("1");
+        await Expect(summary.Locator("tr[data-measure=resolved] td[data-version='1']")).ToHaveTextAsync("1");
+        await Expect(summary.Locator("tr[data-measure=satisfaction] td[data-version='1']")).ToContainTextAsync("2 / 5 (answers: 1)");
+        await Expect(summary.Locator("tr[data-measure=satisfaction] td[data-version='2']")).ToContainTextAsync("5 / 5 (answers: 1)");
+        // Version 2 against 1: satisfaction rose by 3, which is better.
+        var change = summary.Locator("tr[data-measure=satisfaction] td.fd-change");
+        await Expect(change).ToHaveAttributeAsync("data-change", "better");
+        await Expect(change).ToContainTextAsync("+3");
+        // Where they waited: the ticket still new has counted its time in "new" up to now.
+        await Expect(panel.Locator("#compare-states tr[data-key=new] td[data-version='1']")).Not.ToHaveTextAsync("—");
+        await Expect(panel.Locator("#compare-states tr[data-key=in_progress]")).ToBeVisibleAsync();
+        await admin.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("process-compare.png"), FullPage = true });
+
+        await admin.Locator("#compare-window").SelectOptionAsync("30");
+        await Expect(admin.Locator("#version-comparison[data-state=ready] #compare-summary tr[data-measure=tickets] td[data-version='1']")).ToHaveTextAsync("2");
+        await admin.Context.CloseAsync();
     }
 
     static async Task SaveDraftAsync(HttpClient api, string yaml)

@@ -76,7 +76,8 @@ public class FlowdeskApp : WebApplicationFactory<Program>, IAsyncLifetime
         await DisposeAsync();
         if (postgresDatabase is not null)
         {
-            NpgsqlConnection.ClearAllPools();
+            // This database's pool only: clearing every pool of the process races with other tests opening theirs.
+            using (var own = new NpgsqlConnection(ConnectionString)) NpgsqlConnection.ClearPool(own);
             await using var connection = new NpgsqlConnection(PostgresServer);
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{postgresDatabase}\" WITH (FORCE)", connection);
@@ -84,7 +85,8 @@ public class FlowdeskApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
         else
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            using var own = new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearPool(own);
         }
         try { Directory.Delete(dataPath, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }

@@ -1,3 +1,4 @@
+using Flowdesk.Tests.Infrastructure;
 using Flowdesk.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -33,7 +34,7 @@ public sealed class DatabaseStatisticsTests : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        SqlitePools.Clear(file);
         foreach (var path in new[] { file, file + "-wal", file + "-shm" }) File.Delete(path);
     }
 
@@ -62,7 +63,7 @@ public sealed class DatabaseStatisticsTests : IDisposable
 
     async Task<string> PlanAsync()
     {
-        SqliteConnection.ClearAllPools(); // a connection reads the statistics when it loads the schema
+        SqlitePools.Clear(file); // a connection reads the statistics when it loads the schema
         await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();

@@ -48,7 +48,6 @@ public sealed class MigrationTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(file + suffix);
         }
     }

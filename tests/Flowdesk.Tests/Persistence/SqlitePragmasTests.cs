@@ -1,3 +1,4 @@
+using Flowdesk.Tests.Infrastructure;
 using Flowdesk.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +24,7 @@ public sealed class SqlitePragmasTests : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        SqlitePools.Clear(file);
         foreach (var path in new[] { file, file + "-wal", file + "-shm" }) File.Delete(path);
     }
 
@@ -51,7 +52,7 @@ public sealed class SqlitePragmasTests : IDisposable
         for (var i = 0; i < 5; i++) Assert.Equal(expected, await SettingsAsync());
 
         // A fresh native connection (the pool cleared) must get them again, not be taken for one already configured.
-        SqliteConnection.ClearAllPools();
+        SqlitePools.Clear(file);
         Assert.Equal(expected, await SettingsAsync());
     }
 

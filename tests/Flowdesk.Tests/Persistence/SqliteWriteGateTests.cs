@@ -1,3 +1,4 @@
+using Flowdesk.Tests.Infrastructure;
 using Flowdesk.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -28,7 +29,7 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
+        SqlitePools.Clear(file);
         foreach (var path in new[] { file, file + "-wal", file + "-shm" }) File.Delete(path);
         return Task.CompletedTask;
     }

@@ -1,3 +1,4 @@
+using Flowdesk.Tests.Infrastructure;
 using System.Data.Common;
 using Flowdesk.Persistence;
 using Flowdesk.Portal;
@@ -48,7 +49,7 @@ public sealed class PopularityCountTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
+        SqlitePools.Clear(file);
         foreach (var path in new[] { file, file + "-wal", file + "-shm" }) File.Delete(path);
         return Task.CompletedTask;
     }

@@ -44,7 +44,7 @@ public sealed class RuleTests(EngineApp app) : IClassFixture<EngineApp>
     }
 }
 
-/// <summary>Version analytics: each version's tickets, resolution and where they waited.</summary>
+/// <summary>Version analytics: each version's tickets, resolution, satisfaction and where they waited.</summary>
 public sealed class ProcessMetricsTests(EngineApp app) : IClassFixture<EngineApp>
 {
     [Fact]
@@ -53,17 +53,23 @@ public sealed class ProcessMetricsTests(EngineApp app) : IClassFixture<EngineApp
         var alice = await app.ClientFor("alice");
         var bob = await app.ClientFor("bob");
         var li = await app.ClientFor("li.agent");
-        var ticket = await (await alice.PostAsJsonAsync("/api/v1/catalog/it.laptop/requests", new { fields = new { model = "standard", reason = "metrics" } }))
-            .ShouldBe(HttpStatusCode.Created);
-        var approval = (await (await bob.GetAsync("/api/v1/approvals")).ShouldBe(HttpStatusCode.OK)).EnumerateArray()
-            .Single(a => a.GetProperty("ticket").Str("number") == ticket.Str("number"));
-        await (await bob.PostAsJsonAsync($"/api/v1/approvals/{approval.Str("id")}/approve", new { })).ShouldBe(HttpStatusCode.OK);
-        foreach (var _ in Enumerable.Range(0, 2))
+        async Task<System.Text.Json.JsonElement> Order(string reason) =>
+            await (await alice.PostAsJsonAsync("/api/v1/catalog/it.laptop/requests", new { fields = new { model = "standard", reason } }))
+                .ShouldBe(HttpStatusCode.Created);
+        async Task Fulfil(System.Text.Json.JsonElement ticket)
         {
-            var open = (await (await li.GetAsync($"/api/v1/tickets/{ticket.Id()}/tasks")).ShouldBe(HttpStatusCode.OK)).EnumerateArray().First(t => t.Str("status") == "open");
-            await (await li.PostAsJsonAsync($"/api/v1/tasks/{open.Str("id")}/complete", new { })).ShouldBe(HttpStatusCode.OK);
+            var approval = (await (await bob.GetAsync("/api/v1/approvals")).ShouldBe(HttpStatusCode.OK)).EnumerateArray()
+                .Single(a => a.GetProperty("ticket").Str("number") == ticket.Str("number"));
+            await (await bob.PostAsJsonAsync($"/api/v1/approvals/{approval.Str("id")}/approve", new { })).ShouldBe(HttpStatusCode.OK);
+            foreach (var _ in Enumerable.Range(0, 2))
+            {
+                var open = (await (await li.GetAsync($"/api/v1/tickets/{ticket.Id()}/tasks")).ShouldBe(HttpStatusCode.OK)).EnumerateArray().First(t => t.Str("status") == "open");
+                await (await li.PostAsJsonAsync($"/api/v1/tasks/{open.Str("id")}/complete", new { })).ShouldBe(HttpStatusCode.OK);
+            }
         }
-        await (await alice.PostAsJsonAsync("/api/v1/catalog/it.laptop/requests", new { fields = new { model = "standard", reason = "still waiting" } })).ShouldBe(HttpStatusCode.Created);
+        var ticket = await Order("metrics");
+        await Fulfil(ticket);
+        var waiting = await Order("still waiting");
 
         var metrics = await (await bob.GetAsync("/api/v1/processes/it.laptop/metrics")).ShouldBe(HttpStatusCode.OK);
         var v2 = metrics.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("version").GetInt32() == 2);
@@ -73,6 +79,28 @@ public sealed class ProcessMetricsTests(EngineApp app) : IClassFixture<EngineApp
         Assert.Contains("awaiting_approval", v2.GetProperty("hoursPerState").EnumerateObject().Select(p => p.Name));
         Assert.Contains("manager", v2.GetProperty("hoursPerApprovalStage").EnumerateObject().Select(p => p.Name));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, v2.GetProperty("satisfaction").ValueKind);
+        Assert.Equal(0, v2.GetProperty("satisfactionAnswers").GetInt32());
+
+        // The requester rates the resolved request: the version's satisfaction is the average of its answers.
+        await (await alice.PutAsJsonAsync($"/api/v1/tickets/{ticket.Id()}/survey", new { rating = 4 })).ShouldBe(HttpStatusCode.NoContent);
+        metrics = await (await bob.GetAsync("/api/v1/processes/it.laptop/metrics")).ShouldBe(HttpStatusCode.OK);
+        v2 = metrics.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("version").GetInt32() == 2);
+        Assert.Equal(4.0, v2.GetProperty("satisfaction").GetDouble());
+        Assert.Equal(1, v2.GetProperty("satisfactionAnswers").GetInt32());
+        await (await alice.PutAsJsonAsync($"/api/v1/tickets/{ticket.Id()}/survey", new { rating = 2 })).ShouldBe(HttpStatusCode.NoContent);
+        metrics = await (await bob.GetAsync("/api/v1/processes/it.laptop/metrics")).ShouldBe(HttpStatusCode.OK);
+        v2 = metrics.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("version").GetInt32() == 2);
+        Assert.Equal(2.0, v2.GetProperty("satisfaction").GetDouble()); // answering again replaces the rating
+        Assert.Equal(1, v2.GetProperty("satisfactionAnswers").GetInt32());
+
+        // A second request, fulfilled and rated 5: the average of 2 and 5.
+        await Fulfil(waiting);
+        await (await alice.PutAsJsonAsync($"/api/v1/tickets/{waiting.Id()}/survey", new { rating = 5 })).ShouldBe(HttpStatusCode.NoContent);
+        metrics = await (await bob.GetAsync("/api/v1/processes/it.laptop/metrics")).ShouldBe(HttpStatusCode.OK);
+        v2 = metrics.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("version").GetInt32() == 2);
+        Assert.Equal(3.5, v2.GetProperty("satisfaction").GetDouble());
+        Assert.Equal(2, v2.GetProperty("satisfactionAnswers").GetInt32());
+        Assert.Equal(2, v2.GetProperty("resolved").GetInt32());
 
         await (await alice.GetAsync("/api/v1/processes/it.laptop/metrics")).ShouldBe(HttpStatusCode.NotFound);
         var bad = await (await bob.GetAsync("/api/v1/processes/it.laptop/metrics?from=someday")).ShouldBe(HttpStatusCode.BadRequest);
