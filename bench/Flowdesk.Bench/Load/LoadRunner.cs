@@ -27,7 +27,7 @@ public static class LoadRunner
         {
             // One phase on its own (for a profiler attached to the server): e.g. --only "catalog only".
             var operations = await StandaloneAsync(url, manifest, only)
-                ?? throw new ArgumentException($"--only: one of \"create only\", \"catalog only\", \"portal pages\", \"console pages\", \"mix\", not '{only}'");
+                ?? throw new ArgumentException($"--only: one of \"create only\", \"catalog only\", \"portal pages\", \"console pages\", \"process metrics\", \"mix\", not '{only}'");
             await Phase(session, "warm-up", operations, 4, warmup, serverPid, log);
             phases.Add(await Phase(session, only, operations, levels[0], seconds, serverPid, log));
             return new LoadFigures(url, phases, serverPid is { } onlyPid ? ReadKb(onlyPid, "VmHWM") : 0, [.. Scenarios.NotYetBuilt]);
@@ -43,6 +43,8 @@ public static class LoadRunner
             phases.Add(await Phase(session, name, (await StandaloneAsync(url, manifest, name))!, 16, seconds, serverPid, log));
         // The console's heavy pages as first rendered, one client: ticket page target < 100 ms (ConsolePages.cs).
         phases.Add(await Phase(session, "console pages", (await StandaloneAsync(url, manifest, "console pages"))!, 1, seconds / 2, serverPid, log));
+        // A process's version metrics over its tickets of 90 days (every order of the runs lands in it.laptop), one client.
+        phases.Add(await Phase(session, "process metrics", [Scenarios.ProcessMetrics], 1, seconds / 2, serverPid, log));
         // Each operation alone with one client: its own latency, not the queue behind slower ones in the mix.
         foreach (var operation in Scenarios.Mix.Where(o => o != Scenarios.Transition))
             phases.Add(await Phase(session, "alone", [operation with { Weight = 1 }], 1, seconds / 2, serverPid, log));
@@ -56,6 +58,7 @@ public static class LoadRunner
         "catalog only" => [Scenarios.OrderCatalogItem with { Weight = 1 }],
         "portal pages" => await PortalPages.OperationsAsync(url),
         "console pages" => await ConsolePages.OperationsAsync(url, manifest),
+        "process metrics" => [Scenarios.ProcessMetrics],
         "mix" => Scenarios.Mix,
         _ => null,
     };

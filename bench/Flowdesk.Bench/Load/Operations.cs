@@ -67,6 +67,10 @@ public static class Scenarios
     public static readonly Operation Queue = new("technician queue", 25, async (s, _) =>
         await s.Send(s.AsTechnician(HttpMethod.Get, "/api/v1/tickets?desk=it&status=new,in_progress&sort=due&pageSize=50")));
 
+    /// <summary>A process owner comparing versions: it.laptop, where every catalog order lands, over the default 90 days.</summary>
+    public static readonly Operation ProcessMetrics = new("process metrics (it.laptop, 90 days)", 1, async (s, _) =>
+        await s.Send(s.AsTechnician(HttpMethod.Get, "/api/v1/processes/it.laptop/metrics")));
+
     public static readonly Operation TicketPage = new("ticket page", 20, (s, r) => OpenTicket(s, Texts.Pick(s.Manifest.SampleTickets, r)));
 
     public static readonly Operation HeavyTicketPage = new("ticket page, 50 comments + 200 history", 5, (s, r) =>

@@ -175,6 +175,8 @@ public abstract class FlowdeskDb(DbContextOptions options) : IdentityDbContext<P
             t.HasIndex(x => new { x.AssigneeGroupId, x.Status });
             t.HasIndex(x => new { x.RequesterId, x.CreatedAt });
             t.HasIndex(x => x.CreatedAt);
+            // A process's version metrics read its tickets of a window of creation dates (without it: every ticket).
+            t.HasIndex(x => new { x.ProcessKey, x.CreatedAt });
         });
 
         builder.Entity<TicketWatcher>(w =>

@@ -47,58 +47,112 @@ public static class ProcessMetrics
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(90);
 
     /// <summary>The versions of the process's tickets created in [start, end) that the caller may see; time still open counts up to now.</summary>
+    /// <remarks>
+    /// A process can have hundreds of thousands of tickets in a window, so nothing is read whole: the tickets with their
+    /// status changes come as one stream in creation order (the index on process and creation time), each ticket
+    /// folded into its version's tally as its rows end; approvals likewise; counts of ratings are done by the database.
+    /// Only each version's resolution times are held, for the median. (A list of ticket ids sent back as parameters
+    /// failed past SQLite's 32,766 variables.)
+    /// </remarks>
     public static async Task<ProcessMetricsView> ComputeAsync(FlowdeskDb db, Caller caller, string key, DateTimeOffset start, DateTimeOffset end,
         DateTimeOffset now, CancellationToken ct)
     {
         // Counted over the tickets the caller may see, like every other read.
-        var tickets = await db.Tickets.VisibleTo(caller).AsNoTracking()
-            .Where(x => x.ProcessKey == key && x.CreatedAt >= start && x.CreatedAt < end)
-            .Select(x => new { x.Id, x.ProcessVersion, x.CreatedAt, x.ResolvedAt, x.ResolutionBreached, x.Status })
-            .ToListAsync(ct);
-        var ids = tickets.Select(x => x.Id).ToList();
-        var statusRows = await db.TicketHistory.AsNoTracking().Where(h => ids.Contains(h.TicketId) && h.Field == "status")
-            .Select(h => new { h.TicketId, h.At, h.OldValue, h.NewValue }).ToListAsync(ct);
-        var approvals = await db.Approvals.AsNoTracking().Where(a => ids.Contains(a.TicketId) && a.DecidedAt != null && a.Decision != ApprovalDecision.Cancelled)
-            .Select(a => new { a.TicketId, a.Stage, a.CreatedAt, a.DecidedAt }).ToListAsync(ct);
+        var window = db.Tickets.VisibleTo(caller).AsNoTracking().Where(x => x.ProcessKey == key && x.CreatedAt >= start && x.CreatedAt < end);
+        Dictionary<int, Tally> tallies = [];
+        Tally TallyOf(int version) => tallies.TryGetValue(version, out var tally) ? tally : tallies[version] = new Tally();
+
+        var rows = window
+            .LeftJoin(db.TicketHistory.Where(h => h.Field == "status"), x => x.Id, h => h.TicketId, (x, h) => new
+            {
+                x.Id, x.ProcessVersion, x.CreatedAt, x.ResolvedAt, x.ResolutionBreached, x.Status,
+                At = h == null ? (DateTimeOffset?)null : h.At,
+                From = h == null ? null : h.OldValue,
+                To = h == null ? null : h.NewValue,
+            })
+            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).ThenBy(r => r.At);
+        TicketWalk? walk = null;
+        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
+        {
+            if (walk is null || walk.Id != row.Id)
+            {
+                walk?.End(now);
+                walk = new TicketWalk(row.Id, TallyOf(row.ProcessVersion), row.CreatedAt, row.ResolvedAt, row.ResolutionBreached,
+                    row.From ?? row.Status);
+            }
+            if (row.At is { } at) walk.Move(at, row.To);
+        }
+        walk?.End(now);
+
+        var approvals = db.Approvals.AsNoTracking().Where(a => a.DecidedAt != null && a.Decision != ApprovalDecision.Cancelled)
+            .Join(window, a => a.TicketId, x => x.Id, (a, x) => new { x.ProcessVersion, a.Stage, a.CreatedAt, a.DecidedAt });
+        await foreach (var approval in approvals.AsAsyncEnumerable().WithCancellation(ct))
+            TallyOf(approval.ProcessVersion).Stage(approval.Stage, (approval.DecidedAt!.Value - approval.CreatedAt).TotalHours);
+
         var ratings = await db.SatisfactionSurveys.AsNoTracking()
-            .Join(db.Tickets.VisibleTo(caller).Where(x => x.ProcessKey == key && x.CreatedAt >= start && x.CreatedAt < end),
-                s => s.TicketId, x => x.Id, (s, x) => new { x.ProcessVersion, s.Rating })
+            .Join(window, s => s.TicketId, x => x.Id, (s, x) => new { x.ProcessVersion, s.Rating })
             .GroupBy(r => r.ProcessVersion)
             .Select(g => new { Version = g.Key, Average = g.Average(r => (double)r.Rating), Answers = g.Count() })
             .ToDictionaryAsync(r => r.Version, ct);
-        var statusByTicket = statusRows.GroupBy(r => r.TicketId).ToDictionary(g => g.Key, g => g.OrderBy(r => r.At).ToList());
 
         List<VersionMetrics> versions = [];
-        foreach (var version in tickets.GroupBy(x => x.ProcessVersion).OrderBy(g => g.Key))
+        foreach (var (version, tally) in tallies.Where(t => t.Value.Tickets > 0).OrderBy(t => t.Key))
         {
-            var resolved = version.Where(x => x.ResolvedAt is not null).ToList();
-            var hours = resolved.Select(x => (x.ResolvedAt!.Value - x.CreatedAt).TotalHours).Order().ToList();
-            Dictionary<string, double> perState = new(StringComparer.Ordinal);
-            foreach (var ticket in version)
-            {
-                var rows = statusByTicket.GetValueOrDefault(ticket.Id) ?? [];
-                var state = rows.FirstOrDefault()?.OldValue ?? ticket.Status;
-                var since = ticket.CreatedAt;
-                foreach (var row in rows)
-                {
-                    perState[state] = perState.GetValueOrDefault(state) + (row.At - since).TotalHours;
-                    (state, since) = (row.NewValue ?? state, row.At);
-                }
-                perState[state] = perState.GetValueOrDefault(state) + ((ticket.ResolvedAt is null ? now : since) - since).TotalHours;
-            }
-            var versionIds = version.Select(x => x.Id).ToHashSet();
-            var perStage = approvals.Where(a => versionIds.Contains(a.TicketId)).GroupBy(a => a.Stage, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => Round(g.Average(a => (a.DecidedAt!.Value - a.CreatedAt).TotalHours)), StringComparer.Ordinal);
-            var count = version.Count();
-            var rating = ratings.GetValueOrDefault(version.Key);
-            versions.Add(new VersionMetrics(version.Key, count, resolved.Count,
-                hours.Count == 0 ? null : Round(Median(hours)),
-                resolved.Count == 0 ? null : Round(100.0 * resolved.Count(x => !x.ResolutionBreached) / resolved.Count),
+            tally.ResolutionHours.Sort();
+            var rating = ratings.GetValueOrDefault(version);
+            versions.Add(new VersionMetrics(version, tally.Tickets, tally.Resolved,
+                tally.Resolved == 0 ? null : Round(Median(tally.ResolutionHours)),
+                tally.Resolved == 0 ? null : Round(100.0 * tally.ResolvedInTime / tally.Resolved),
                 rating is null ? null : Round(rating.Average), rating?.Answers ?? 0,
-                perState.ToDictionary(p => p.Key, p => Round(p.Value / count), StringComparer.Ordinal),
-                perStage));
+                tally.StateHours.ToDictionary(p => p.Key, p => Round(p.Value / tally.Tickets), StringComparer.Ordinal),
+                tally.StageHours.ToDictionary(p => p.Key, p => Round(p.Value.Hours / p.Value.Count), StringComparer.Ordinal)));
         }
         return new ProcessMetricsView(key, start, end, versions);
+    }
+
+    /// <summary>One version's running totals.</summary>
+    sealed class Tally
+    {
+        public int Tickets, Resolved, ResolvedInTime;
+        public readonly List<double> ResolutionHours = [];
+        public readonly Dictionary<string, double> StateHours = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, (double Hours, int Count)> StageHours = new(StringComparer.Ordinal);
+
+        public void Stage(string stage, double hours)
+        {
+            var (sum, count) = StageHours.GetValueOrDefault(stage);
+            StageHours[stage] = (sum + hours, count + 1);
+        }
+    }
+
+    /// <summary>
+    /// One ticket's path through its states, fed its status changes in order: each stay is added to the state it was
+    /// in. The last stay counts up to now while the ticket is unresolved; a resolved ticket's last state adds nothing.
+    /// </summary>
+    sealed class TicketWalk(Guid id, Tally tally, DateTimeOffset createdAt, DateTimeOffset? resolvedAt, bool breached, string firstState)
+    {
+        public Guid Id => id;
+        readonly DateTimeOffset created = createdAt;
+        string state = firstState;
+        DateTimeOffset since = createdAt;
+
+        public void Move(DateTimeOffset at, string? to)
+        {
+            Add(at - since);
+            (state, since) = (to ?? state, at);
+        }
+
+        public void End(DateTimeOffset now)
+        {
+            Add((resolvedAt is null ? now : since) - since);
+            tally.Tickets++;
+            if (resolvedAt is not { } resolved) return;
+            tally.Resolved++;
+            if (!breached) tally.ResolvedInTime++;
+            tally.ResolutionHours.Add((resolved - created).TotalHours);
+        }
+
+        void Add(TimeSpan stay) => tally.StateHours[state] = tally.StateHours.GetValueOrDefault(state) + stay.TotalHours;
     }
 
     static double Median(List<double> sorted) =>

@@ -1902,6 +1902,9 @@ namespace Flowdesk.Persistence.Migrations.Postgres
                     b.HasIndex("AssigneeId", "Status")
                         .HasDatabaseName("ix_tickets_assignee_id_status");
 
+                    b.HasIndex("ProcessKey", "CreatedAt")
+                        .HasDatabaseName("ix_tickets_process_key_created_at");
+
                     b.HasIndex("RequesterId", "CreatedAt")
                         .HasDatabaseName("ix_tickets_requester_id_created_at");
 
