@@ -26,7 +26,6 @@ public sealed record InboundMailQuery(string? Outcome, string? Desk, string? Pag
 /// </summary>
 public static class MailAdminEndpoints
 {
-    const int MaxPageSize = 200;
 
     public static void Map(IEndpointRouteBuilder secured)
     {
@@ -49,10 +48,7 @@ public static class MailAdminEndpoints
     {
         if (!MailAdmin.MayView(caller)) return Problems.NotFound(t);
         var errors = new FieldErrors(t);
-        var page = Number(query.Page, 1);
-        var size = Number(query.PageSize, 50);
-        if (page is null or < 1) errors.Add("page", "validation.page");
-        if (size is null or < 1 or > MaxPageSize) errors.Add("pageSize", "validation.page_size", MaxPageSize);
+        var (page, size) = Paging.Read(errors, query.Page, query.PageSize);
         MailOutcome? outcome = null;
         if (!string.IsNullOrWhiteSpace(query.Outcome))
         {
@@ -62,7 +58,7 @@ public static class MailAdminEndpoints
         var deskKey = errors.Line("desk", query.Desk, 50, required: false);
         if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
 
-        return TypedResults.Ok(await MailAdmin.PageAsync(db, caller, outcome, deskKey, page!.Value, size!.Value, t, ct));
+        return TypedResults.Ok(await MailAdmin.PageAsync(db, caller, outcome, deskKey, page, size, t, ct));
     }
 
     static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> Raw(Guid id, Caller caller, FlowdeskDb db, AttachmentStore store,
@@ -75,8 +71,4 @@ public static class MailAdminEndpoints
         http.Response.Headers.CacheControl = "private, no-cache";
         return TypedResults.PhysicalFile(raw.File.FullName, "message/rfc822", $"quarantine-{raw.Record.Id:N}.eml");
     }
-
-    static int? Number(string? text, int fallback) =>
-        string.IsNullOrEmpty(text) ? fallback
-        : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 }

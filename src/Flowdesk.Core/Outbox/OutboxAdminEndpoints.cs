@@ -28,7 +28,6 @@ public sealed record OutboxQuery(string? Status, string? Kind, string? Page, str
 /// </summary>
 public static class OutboxAdminEndpoints
 {
-    const int MaxPageSize = 200;
 
     public static void Map(IEndpointRouteBuilder secured)
     {
@@ -46,10 +45,7 @@ public static class OutboxAdminEndpoints
     {
         if (!caller.IsSystemAdmin) return Problems.NotFound(t);
         var errors = new FieldErrors(t);
-        var page = Number(query.Page, 1);
-        var pageSize = Number(query.PageSize, 50);
-        if (page is null or < 1) errors.Add("page", "validation.page");
-        if (pageSize is null or < 1 or > MaxPageSize) errors.Add("pageSize", "validation.page_size", MaxPageSize);
+        var (page, pageSize) = Paging.Read(errors, query.Page, query.PageSize);
         List<OutboxStatus> statuses = [];
         foreach (var text in (query.Status ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -59,7 +55,7 @@ public static class OutboxAdminEndpoints
         var kind = errors.Line("kind", query.Kind, 30, required: false);
         if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
 
-        return TypedResults.Ok(await OutboxAdmin.PageAsync(db, statuses, kind, page!.Value, pageSize!.Value, ct));
+        return TypedResults.Ok(await OutboxAdmin.PageAsync(db, statuses, kind, page, pageSize, ct));
     }
 
     static async Task<Results<Ok<IReadOnlyList<OutboxWaiting>>, ProblemHttpResult>> Waiting(Caller caller, FlowdeskDb db,
@@ -92,7 +88,4 @@ public static class OutboxAdminEndpoints
                 new Dictionary<string, object?> { ["status"] = message.Status });
         return TypedResults.Ok(message);
     }
-
-    static int? Number(string? text, int fallback) =>
-        string.IsNullOrEmpty(text) ? fallback : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 }

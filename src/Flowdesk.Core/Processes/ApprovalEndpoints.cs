@@ -26,7 +26,7 @@ public static class ApprovalEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         var approvals = api.MapGroup("/approvals").WithTags("Approvals");
-        approvals.MapGet("", List).WithSummary("Approvals of the caller (state=pending|decided|all)");
+        approvals.MapGet("", List).WithSummary("Approvals of the caller, oldest first, a page at a time (state=pending|decided|all, page, pageSize)");
         approvals.MapPost("/{id:guid}/approve", (Guid id, DecideRequest request, Caller caller, FlowdeskDb db, TimeProvider clock, IStringLocalizer<Messages> t, CancellationToken ct) =>
             Decide(id, ApprovalDecision.Approved, request, caller, db, clock, t, ct)).WithSummary("Approve");
         approvals.MapPost("/{id:guid}/reject", (Guid id, DecideRequest request, Caller caller, FlowdeskDb db, TimeProvider clock, IStringLocalizer<Messages> t, CancellationToken ct) =>
@@ -34,18 +34,24 @@ public static class ApprovalEndpoints
         api.MapGet("/tickets/{id}/approvals", ForTicket).WithTags("Approvals").WithSummary("The ticket's decision record");
     }
 
-    static async Task<Results<Ok<List<ApprovalView>>, ValidationProblem>> List(string? state, Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
+    static async Task<Results<Ok<PageOf<ApprovalView>>, ValidationProblem>> List(string? state, string? page, string? pageSize, Caller caller,
+        FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
     {
+        var errors = new FieldErrors(t);
+        var paging = Paging.Read(errors, page, pageSize);
         var query = db.Approvals.AsNoTracking().Where(a => a.ApproverId == caller.PersonId);
         switch (state ?? "pending")
         {
             case "pending": query = query.Where(a => a.Decision == ApprovalDecision.Pending); break;
             case "decided": query = query.Where(a => a.Decision == ApprovalDecision.Approved || a.Decision == ApprovalDecision.Rejected); break;
             case "all": break;
-            default: return Problems.Validation(t, "state", t.Text("validation.enum", "pending, decided, all"));
+            default: errors.Add("state", "validation.enum", "pending, decided, all"); break;
         }
-        var rows = await Load(query.OrderBy(a => a.CreatedAt), db, ct);
-        return TypedResults.Ok(rows);
+        if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
+        // Oldest first: the longest waiting are the first to answer. A busy manager can have thousands.
+        var total = await query.CountAsync(ct);
+        var rows = await Load(query.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).Skip(paging.Skip).Take(paging.PageSize), db, ct);
+        return TypedResults.Ok(new PageOf<ApprovalView>(rows, total, paging.Page, paging.PageSize));
     }
 
     static async Task<Results<Ok<List<ApprovalView>>, ProblemHttpResult>> ForTicket(string id, Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)

@@ -25,7 +25,7 @@ public static class TaskEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapGet("/tickets/{id}/tasks", ForTicket).WithTags("Tasks").WithSummary("The ticket's fulfilment tasks");
-        api.MapGet("/tasks", Mine).WithTags("Tasks").WithSummary("Open tasks of the caller's groups and desks (state=open|done|all)");
+        api.MapGet("/tasks", Mine).WithTags("Tasks").WithSummary("Tasks of the caller's groups and desks, a page at a time (state=open|done|all, page, pageSize)");
         api.MapPost("/tasks/{id:guid}/complete", Complete).WithTags("Tasks").WithSummary("Complete a task");
     }
 
@@ -37,8 +37,11 @@ public static class TaskEndpoints
         return TypedResults.Ok(tasks.Select(x => View(x, ticket.Number)).ToList());
     }
 
-    static async Task<Results<Ok<List<TaskView>>, ValidationProblem>> Mine(string? state, Caller caller, FlowdeskDb db, IStringLocalizer<Messages> t, CancellationToken ct)
+    static async Task<Results<Ok<PageOf<TaskView>>, ValidationProblem>> Mine(string? state, string? page, string? pageSize, Caller caller, FlowdeskDb db,
+        IStringLocalizer<Messages> t, CancellationToken ct)
     {
+        var errors = new FieldErrors(t);
+        var paging = Paging.Read(errors, page, pageSize);
         var groups = caller.GroupIds.ToArray();
         var desks = caller.StaffDeskIds.ToArray();
         // The caller's work: tasks of their groups and desks (which Access also lets them see).
@@ -49,13 +52,17 @@ public static class TaskEndpoints
             case "open": query = query.Where(x => x.Status == FulfilmentStatus.Open); break;
             case "done": query = query.Where(x => x.Status == FulfilmentStatus.Done); break;
             case "all": break;
-            default: return Problems.Validation(t, "state", t.Text("validation.enum", "open, done, all"));
+            default: errors.Add("state", "validation.enum", "open, done, all"); break;
         }
-        var tasks = await Load(query, ct);
-        var visibleTickets = await db.Tickets.VisibleTo(caller).Where(x => tasks.Select(k => k.TicketId).Contains(x.Id))
+        if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
+        var total = await query.CountAsync(ct);
+        var tasks = await Load(query, ct, paging);
+        var ticketIds = tasks.Select(k => k.TicketId).Distinct().ToList();
+        var visibleTickets = await db.Tickets.VisibleTo(caller).Where(x => ticketIds.Contains(x.Id))
             .Select(x => new { x.Id, x.Number }).ToDictionaryAsync(x => x.Id, x => x.Number, ct);
         // A task of a ticket the caller may not read (an HR case) names no ticket.
-        return TypedResults.Ok(tasks.Select(x => View(x, visibleTickets.GetValueOrDefault(x.TicketId))).ToList());
+        return TypedResults.Ok(new PageOf<TaskView>(tasks.Select(x => View(x, visibleTickets.GetValueOrDefault(x.TicketId))).ToList(),
+            total, paging.Page, paging.PageSize));
     }
 
     static async Task<Results<Ok<TaskView>, ProblemHttpResult, ValidationProblem>> Complete(Guid id, CompleteTask request, Caller caller, FlowdeskDb db,
@@ -88,9 +95,13 @@ public static class TaskEndpoints
         return TypedResults.Ok(View((await Load(db.FulfilmentTasks.Where(x => x.Id == id), ct))[0], number));
     }
 
-    static Task<List<FulfilmentTask>> Load(IQueryable<FulfilmentTask> query, CancellationToken ct) =>
-        query.AsNoTracking().Include(x => x.Desk).Include(x => x.Group).Include(x => x.Assignee)
-            .OrderBy(x => x.CreatedAt).ThenBy(x => x.Position).ToListAsync(ct);
+    /// <summary>The tasks in the order they were made (a ticket's in their process order), all of them or one page.</summary>
+    static Task<List<FulfilmentTask>> Load(IQueryable<FulfilmentTask> query, CancellationToken ct, Paging? paging = null)
+    {
+        var ordered = query.AsNoTracking().Include(x => x.Desk).Include(x => x.Group).Include(x => x.Assignee)
+            .OrderBy(x => x.CreatedAt).ThenBy(x => x.Position).ThenBy(x => x.Id);
+        return (paging is { } p ? ordered.Skip(p.Skip).Take(p.PageSize) : ordered).ToListAsync(ct);
+    }
 
     static TaskView View(FulfilmentTask x, string? number)
     {

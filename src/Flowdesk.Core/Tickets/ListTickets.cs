@@ -28,7 +28,7 @@ public sealed record TicketQuery(
 /// <summary>GET /tickets: the caller's visible tickets, filtered, sorted and paged.</summary>
 public static class ListTicketsEndpoint
 {
-    public const int MaxPageSize = 200;
+    public const int MaxPageSize = Paging.MaxPageSize;
     static readonly string[] SortFields = ["created", "updated", "priority", "due", "number", "status"];
 
     public static void Map(RouteGroupBuilder tickets) =>
@@ -39,10 +39,7 @@ public static class ListTicketsEndpoint
         IStringLocalizer<Messages> t, CancellationToken ct)
     {
         var errors = new FieldErrors(t);
-        var page = ParseInt(query.Page, 1);
-        var pageSize = ParseInt(query.PageSize, 50);
-        if (page is null or < 1) errors.Add("page", "validation.page");
-        if (pageSize is null or < 1 or > MaxPageSize) errors.Add("pageSize", "validation.page_size", MaxPageSize);
+        var (page, pageSize) = Paging.Read(errors, query.Page, query.PageSize);
         var exactCount = query.Count == "exact";
         if (query.Count is { Length: > 0 } and not ("exact" or "bounded")) errors.Add("count", "validation.enum", "bounded, exact");
 
@@ -128,17 +125,17 @@ public static class ListTicketsEndpoint
             return descending ? ordered.ThenByDescending(x => x.Id) : ordered.ThenBy(x => x.Id);
         }
 
-        var skip = (page!.Value - 1) * pageSize!.Value;
+        var skip = (page - 1) * pageSize;
         List<Guid> ids;
         TicketCount total;
         if (term is not null)
         {
             (ids, total) = await SearchPage.RunAsync(db, caller, search.Value, tickets, term, Order,
-                newestFirst: field == "created" && descending, skip, pageSize.Value, exactCount, ct);
+                newestFirst: field == "created" && descending, skip, pageSize, exactCount, ct);
         }
         else
         {
-            ids = await Order(tickets).Skip(skip).Take(pageSize.Value).Select(x => x.Id).ToListAsync(ct);
+            ids = await Order(tickets).Skip(skip).Take(pageSize).Select(x => x.Id).ToListAsync(ct);
             total = exactCount ? await TicketCount.ExactAsync(tickets, ct) : await TicketCount.BoundedAsync(tickets, ct);
         }
 
@@ -148,14 +145,11 @@ public static class ListTicketsEndpoint
         var byId = rows.ToDictionary(x => x.Id);
         var inOrder = ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
         var views = await TicketViews.ToViewsAsync(db, inOrder, caller, ct);
-        return TypedResults.Ok(new PageOf<TicketView>(views, total.Value, page.Value, pageSize.Value, total.Exact));
+        return TypedResults.Ok(new PageOf<TicketView>(views, total.Value, page, pageSize, total.Exact));
     }
 
     static async Task<Guid?> PersonId(FlowdeskDb db, string name, Caller caller, CancellationToken ct) =>
         name == "me" ? caller.PersonId : (await People.PersonLookup.FindAsync(db, name, ct))?.Id ?? Guid.Empty;
-
-    static int? ParseInt(string? value, int fallback) =>
-        string.IsNullOrEmpty(value) ? fallback : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     static string[]? Split(string? value) =>
         string.IsNullOrWhiteSpace(value) ? null : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -212,7 +212,7 @@ public sealed class TimedRulesTests(TimedRulesApp app) : IClassFixture<TimedRule
         await RunJob("approvals.remind");
         Assert.Equal(2, await Reminders());
 
-        var approval = (await (await carol.GetAsync("/api/v1/approvals?state=pending")).ShouldBe(HttpStatusCode.OK)).EnumerateArray()
+        var approval = (await (await carol.GetAsync("/api/v1/approvals?state=pending")).ShouldBe(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
             .Single(a => a.GetProperty("ticket").Str("number") == ticket.Str("number"));
         await (await carol.PostAsJsonAsync($"/api/v1/approvals/{approval.Str("id")}/approve", new { })).ShouldBe(HttpStatusCode.OK);
         app.Clock.Advance(TimeSpan.FromDays(2));

@@ -75,7 +75,7 @@ public sealed class PortalHomeCacheTests(PortalApp app)
         Assert.Contains("1 approvals are waiting for you", (await browser.Get("/portal")).Html);
 
         var managerApi = await app.ClientFor("home.cache.manager");
-        var approval = (await (await managerApi.GetAsync("/api/v1/approvals")).ShouldBe(HttpStatusCode.OK)).EnumerateArray()
+        var approval = (await (await managerApi.GetAsync("/api/v1/approvals")).ShouldBe(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
             .Single(a => a.GetProperty("ticket").Str("number") == ticket.Str("number"));
         await (await managerApi.PostAsJsonAsync($"/api/v1/approvals/{approval.Str("id")}/approve", new { })).ShouldBe(HttpStatusCode.OK);
         Assert.DoesNotContain("waiting for you", (await browser.Get("/portal")).Html);

@@ -82,6 +82,8 @@ public sealed class TicketValidationTests(FlowdeskApp app)
     {
         { "page=0", "page" },
         { "page=abc", "page" },
+        { "page=-1", "page" },
+        { "page=2147483647&pageSize=200", "page" }, // its offset would overflow (PostgreSQL refuses a negative OFFSET)
         { "pageSize=201", "pageSize" },
         { "pageSize=0", "pageSize" },
         { "sort=-password", "sort" },

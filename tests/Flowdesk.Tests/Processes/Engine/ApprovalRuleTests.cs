@@ -42,7 +42,7 @@ public sealed class ApprovalRuleTests(EngineApp app) : IClassFixture<EngineApp>
     async Task Decide(string user, string number, string decision, string stage = "board")
     {
         var client = await app.ClientFor(user);
-        var pending = (await (await client.GetAsync("/api/v1/approvals")).ShouldBe(HttpStatusCode.OK)).EnumerateArray()
+        var pending = (await (await client.GetAsync("/api/v1/approvals")).ShouldBe(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
             .Single(a => a.GetProperty("ticket").Str("number") == number && a.Str("stage") == stage);
         await (await client.PostAsJsonAsync($"/api/v1/approvals/{pending.Str("id")}/{decision}", new { comment = $"{user} says {decision}" })).ShouldBe(HttpStatusCode.OK);
     }
@@ -120,7 +120,7 @@ public sealed class ApprovalRuleTests(EngineApp app) : IClassFixture<EngineApp>
         var (large, largeNumber) = await Order("test.when", 5000);
         var history = (await (await (await app.ClientFor("alice")).GetAsync($"/api/v1/tickets/{large}/history")).ShouldBe(HttpStatusCode.OK)).EnumerateArray();
         Assert.Contains(history, h => h.Str("field") == "approval.small" && h.GetProperty("new").GetString() == "skipped");
-        Assert.DoesNotContain((await (await (await app.ClientFor("carol")).GetAsync("/api/v1/approvals")).ShouldBe(HttpStatusCode.OK)).EnumerateArray(),
+        Assert.DoesNotContain((await (await (await app.ClientFor("carol")).GetAsync("/api/v1/approvals")).ShouldBe(HttpStatusCode.OK)).GetProperty("items").EnumerateArray(),
             a => a.GetProperty("ticket").Str("number") == largeNumber && a.Str("stage") == "small");
     }
 
@@ -140,11 +140,11 @@ public sealed class ApprovalRuleTests(EngineApp app) : IClassFixture<EngineApp>
         try
         {
             var (id, number) = await Order("test.delegate", 500);
-            var adminApprovals = (await (await (await app.ClientFor("admin")).GetAsync("/api/v1/approvals")).ShouldBe(HttpStatusCode.OK)).EnumerateArray()
+            var adminApprovals = (await (await (await app.ClientFor("admin")).GetAsync("/api/v1/approvals")).ShouldBe(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
                 .Where(a => a.GetProperty("ticket").Str("number") == number).ToList();
             var delegated = Assert.Single(adminApprovals);
             Assert.Equal("carol", delegated.GetProperty("onBehalfOf").Str("username"));
-            Assert.DoesNotContain((await (await (await app.ClientFor("carol")).GetAsync("/api/v1/approvals")).ShouldBe(HttpStatusCode.OK)).EnumerateArray(),
+            Assert.DoesNotContain((await (await (await app.ClientFor("carol")).GetAsync("/api/v1/approvals")).ShouldBe(HttpStatusCode.OK)).GetProperty("items").EnumerateArray(),
                 a => a.GetProperty("ticket").Str("number") == number);
             await Decide("admin", number, "approve");
             await Decide("bob", number, "approve");

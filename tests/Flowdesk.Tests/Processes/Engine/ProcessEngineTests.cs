@@ -22,7 +22,7 @@ public sealed class ProcessEngineTests(EngineApp app) : IClassFixture<EngineApp>
 
     static async Task<List<JsonElement>> Pending(HttpClient approver, string number) =>
         (await (await approver.GetAsync("/api/v1/approvals?state=pending")).ShouldBe(HttpStatusCode.OK))
-            .EnumerateArray().Where(a => a.GetProperty("ticket").Str("number") == number).ToList();
+            .GetProperty("items").EnumerateArray().Where(a => a.GetProperty("ticket").Str("number") == number).ToList();
 
     static async Task<List<JsonElement>> Tasks(HttpClient client, string ticketId) =>
         (await (await client.GetAsync($"/api/v1/tickets/{ticketId}/tasks")).ShouldBe(HttpStatusCode.OK)).EnumerateArray().ToList();
@@ -33,6 +33,43 @@ public sealed class ProcessEngineTests(EngineApp app) : IClassFixture<EngineApp>
     static async Task<List<(string Field, string? New)>> History(HttpClient client, string id) =>
         (await (await client.GetAsync($"/api/v1/tickets/{id}/history")).ShouldBe(HttpStatusCode.OK))
             .EnumerateArray().Select(h => (h.Str("field"), h.GetProperty("new").ValueKind == JsonValueKind.Null ? null : h.Str("new"))).ToList();
+
+    [Fact]
+    public async Task Approvals_and_tasks_come_a_page_at_a_time_as_every_list_does()
+    {
+        var alice = await app.ClientFor("alice");
+        var bob = await app.ClientFor("bob");
+        var li = await app.ClientFor("li.agent");
+        for (var i = 0; i < 3; i++) await Order(alice, "it.laptop", new { model = "standard", reason = $"paging {i}" });
+
+        var first = await (await bob.GetAsync("/api/v1/approvals?pageSize=2")).ShouldBe(HttpStatusCode.OK);
+        var total = first.GetProperty("total").GetInt32();
+        Assert.True(total >= 3, first.ToString());
+        Assert.Equal(2, first.GetProperty("items").GetArrayLength());
+        Assert.Equal((1, 2), (first.GetProperty("page").GetInt32(), first.GetProperty("pageSize").GetInt32()));
+        List<string> seen = [];
+        for (var page = 1; (page - 1) * 2 < total; page++)
+            seen.AddRange((await (await bob.GetAsync($"/api/v1/approvals?pageSize=2&page={page}")).ShouldBe(HttpStatusCode.OK))
+                .GetProperty("items").EnumerateArray().Select(a => a.Str("id")));
+        Assert.Equal(total, seen.Count);
+        Assert.Equal(total, seen.Distinct().Count()); // each once: the order (oldest first, then id) is stable across pages
+
+        await (await bob.PostAsJsonAsync($"/api/v1/approvals/{seen[0]}/approve", new { })).ShouldBe(HttpStatusCode.OK);
+        var tasks = await (await li.GetAsync("/api/v1/tasks?pageSize=1")).ShouldBe(HttpStatusCode.OK);
+        Assert.True(tasks.GetProperty("total").GetInt32() >= 1, tasks.ToString());
+        Assert.Equal(1, tasks.GetProperty("items").GetArrayLength());
+
+        foreach (var (url, field) in new[]
+        {
+            ("/api/v1/approvals?page=0", "page"), ("/api/v1/approvals?page=x", "page"), ("/api/v1/approvals?pageSize=201", "pageSize"),
+            ("/api/v1/approvals?page=2147483647&pageSize=200", "page"), ("/api/v1/approvals?state=later", "state"),
+            ("/api/v1/tasks?pageSize=0", "pageSize"), ("/api/v1/tasks?state=soon&page=-2", "state"), ("/api/v1/tasks?state=soon&page=-2", "page"),
+        })
+        {
+            var problem = await (await bob.GetAsync(url)).ShouldBe(HttpStatusCode.BadRequest);
+            Assert.True(problem.Errors().ContainsKey(field), $"{url}: {problem}");
+        }
+    }
 
     [Fact]
     public async Task Laptop_request_goes_from_order_through_approval_and_tasks_to_resolved()
@@ -141,19 +178,19 @@ public sealed class ProcessEngineTests(EngineApp app) : IClassFixture<EngineApp>
 
         // IT works its task without being able to read the HR case.
         await (await zhou.GetAsync($"/api/v1/tickets/{ticket.Id()}")).ShouldBe(HttpStatusCode.NotFound);
-        var zhouTasks = (await (await zhou.GetAsync("/api/v1/tasks")).ShouldBe(HttpStatusCode.OK)).EnumerateArray()
+        var zhouTasks = (await (await zhou.GetAsync("/api/v1/tasks")).ShouldBe(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
             .Where(t => t.Str("ticketId") == ticket.Id()).ToList();
         var account = Assert.Single(zhouTasks, t => t.Str("key") == "account");
         Assert.Equal(JsonValueKind.Null, account.GetProperty("ticketNumber").ValueKind);
         await (await zhou.PostAsJsonAsync($"/api/v1/tasks/{account.Str("id")}/complete", new { note = "chen.xm created" })).ShouldBe(HttpStatusCode.OK);
 
-        var laptop = (await (await li.GetAsync("/api/v1/tasks")).ShouldBe(HttpStatusCode.OK)).EnumerateArray()
+        var laptop = (await (await li.GetAsync("/api/v1/tasks")).ShouldBe(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
             .Single(t => t.Str("ticketId") == ticket.Id() && t.Str("key") == "laptop");
         // Someone outside the task's group and desk cannot complete it.
         await (await wang.PostAsJsonAsync($"/api/v1/tasks/{laptop.Str("id")}/complete", new { })).ShouldBe(HttpStatusCode.NotFound);
         await (await li.PostAsJsonAsync($"/api/v1/tasks/{laptop.Str("id")}/complete", new { })).ShouldBe(HttpStatusCode.OK);
 
-        foreach (var task in (await (await wang.GetAsync("/api/v1/tasks")).ShouldBe(HttpStatusCode.OK)).EnumerateArray().Where(t => t.Str("ticketId") == ticket.Id()))
+        foreach (var task in (await (await wang.GetAsync("/api/v1/tasks")).ShouldBe(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().Where(t => t.Str("ticketId") == ticket.Id()))
             await (await wang.PostAsJsonAsync($"/api/v1/tasks/{task.Str("id")}/complete", new { })).ShouldBe(HttpStatusCode.OK);
 
         Assert.Equal("resolved", (await Ticket(zhang, ticket.Id())).Str("status"));

@@ -58,7 +58,7 @@ public sealed class ProcessMetricsTests(EngineApp app) : IClassFixture<EngineApp
                 .ShouldBe(HttpStatusCode.Created);
         async Task Fulfil(System.Text.Json.JsonElement ticket)
         {
-            var approval = (await (await bob.GetAsync("/api/v1/approvals")).ShouldBe(HttpStatusCode.OK)).EnumerateArray()
+            var approval = (await (await bob.GetAsync("/api/v1/approvals")).ShouldBe(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
                 .Single(a => a.GetProperty("ticket").Str("number") == ticket.Str("number"));
             await (await bob.PostAsJsonAsync($"/api/v1/approvals/{approval.Str("id")}/approve", new { })).ShouldBe(HttpStatusCode.OK);
             foreach (var _ in Enumerable.Range(0, 2))
