@@ -236,6 +236,49 @@ public sealed class ConsoleBrowserTests(BrowserApp app)
     }
 
     [Fact]
+    public async Task TheDraftEditor_RefusesToSaveOverADraftSomeoneElseSavedMeanwhile()
+    {
+        using var api = await app.ApiAsync("admin");
+        string Phone(string changelog) => PhoneV2.Replace("test.publish", "test.concurrent", StringComparison.Ordinal)
+            .Replace("Asks for the extension number", changelog, StringComparison.Ordinal);
+        await SaveDraftAsync(api, PhoneV1.Replace("test.publish", "test.concurrent", StringComparison.Ordinal));
+        (await api.PostAsJsonAsync("/api/v1/processes/test.concurrent/versions/1/publish", new { })).EnsureSuccessStatusCode();
+
+        var admin = await app.SignedInPageAsync("admin");
+        await admin.GotoAsync("/console/processes/test.concurrent");
+        var editor = admin.Locator("#process-editor");
+        await Expect(editor).ToBeEnabledAsync();
+        await Expect(admin.Locator("#editor-heading")).ToContainTextAsync("Start a new draft");
+
+        // Someone else starts the draft while this page is open.
+        await SaveDraftAsync(api, Phone("Theirs"));
+        await editor.FillAsync(Phone("Mine"));
+        await Expect(admin.Locator("#process-problems[data-state=valid]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await admin.Locator(".fd-process-code button", new() { HasText = "Save draft" }).ClickAsync();
+        await Expect(admin.Locator(".fd-process-code p.fd-field-error[role=status]")).ToContainTextAsync("someone else saved this process's draft");
+        Assert.Equal("Theirs", await DraftChangelogAsync(api));
+
+        // On the page as it is now, the edit is made on their draft and saved.
+        await admin.ReloadAsync();
+        await Expect(admin.Locator("#editor-heading")).ToContainTextAsync("Draft version 2");
+        await Expect(editor).ToBeEnabledAsync();
+        await Expect(editor).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("Theirs"));
+        await editor.FillAsync(Phone("Theirs and mine"));
+        await Expect(admin.Locator("#process-problems[data-state=valid]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await admin.Locator(".fd-process-code button", new() { HasText = "Save draft" }).ClickAsync();
+        await Expect(admin.Locator(".fd-process-code p.fd-note[role=status]")).ToContainTextAsync("Saved as draft version 2");
+        Assert.Equal("Theirs and mine", await DraftChangelogAsync(api));
+        await admin.Context.CloseAsync();
+    }
+
+    static async Task<string?> DraftChangelogAsync(HttpClient api)
+    {
+        var process = await api.GetFromJsonAsync<JsonElement>("/api/v1/processes/test.concurrent");
+        return process.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("status").GetString() == "draft")
+            .GetProperty("changelog").GetString();
+    }
+
+    [Fact]
     public async Task TheProcessView_ComparesItsVersions_SideBySide()
     {
         using var api = await app.ApiAsync("admin");
