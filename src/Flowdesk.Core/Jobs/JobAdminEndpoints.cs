@@ -17,6 +17,25 @@ public sealed record JobView(string Name, bool Registered, double? IntervalSecon
 public sealed record JobRunView(string Name, bool Succeeded, string? Error, DateTimeOffset StartedAt, DateTimeOffset FinishedAt,
     double DurationMilliseconds, DateTimeOffset NextDueAt);
 
+/// <summary>What the jobs endpoint and the console's jobs screen both show.</summary>
+public static class JobAdmin
+{
+    /// <summary>Every job this node runs, and any other the table knows (one no longer installed here), by name.</summary>
+    public static async Task<List<JobView>> ListAsync(FlowdeskDb db, JobRunner runner, CancellationToken ct)
+    {
+        var registered = runner.Registered();
+        var rows = await db.ScheduledJobs.AsNoTracking().ToListAsync(ct);
+        var names = registered.Keys.Union(rows.Select(r => r.Name), StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        return names.Select(name =>
+        {
+            var row = rows.FirstOrDefault(r => r.Name == name);
+            double? interval = registered.TryGetValue(name, out var i) ? i.TotalSeconds : null;
+            return new JobView(name, interval is not null, interval, row?.NextDueAt, row?.LeaseOwner, row?.LeaseExpiresAt, row?.LastStartedAt,
+                row?.LastFinishedAt, row?.LastSucceeded, row?.LastError, row?.RunCount ?? 0, row?.FailureCount ?? 0);
+        }).ToList();
+    }
+}
+
 /// <summary>
 /// Scheduled jobs for system admins: every job with its next due time, who runs it and how its last run went; and
 /// "run now" (the run happens in the request and its outcome is the answer — the bench times the SLA sweep this way).
@@ -33,16 +52,7 @@ public static class JobAdminEndpoints
     static async Task<Results<Ok<List<JobView>>, ProblemHttpResult>> List(Caller caller, FlowdeskDb db, JobRunner runner, IStringLocalizer<Messages> t, CancellationToken ct)
     {
         if (!caller.IsSystemAdmin) return Problems.NotFound(t);
-        var registered = runner.Registered();
-        var rows = await db.ScheduledJobs.AsNoTracking().ToListAsync(ct);
-        var names = registered.Keys.Union(rows.Select(r => r.Name), StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        return TypedResults.Ok(names.Select(name =>
-        {
-            var row = rows.FirstOrDefault(r => r.Name == name);
-            double? interval = registered.TryGetValue(name, out var i) ? i.TotalSeconds : null;
-            return new JobView(name, interval is not null, interval, row?.NextDueAt, row?.LeaseOwner, row?.LeaseExpiresAt, row?.LastStartedAt,
-                row?.LastFinishedAt, row?.LastSucceeded, row?.LastError, row?.RunCount ?? 0, row?.FailureCount ?? 0);
-        }).ToList());
+        return TypedResults.Ok(await JobAdmin.ListAsync(db, runner, ct));
     }
 
     static async Task<Results<Ok<JobRunView>, ProblemHttpResult>> Run(string name, Caller caller, JobRunner runner, TimeProvider clock,

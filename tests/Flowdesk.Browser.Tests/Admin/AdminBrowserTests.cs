@@ -86,11 +86,41 @@ public sealed class AdminBrowserTests(BrowserApp app)
         await admin.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task AnAdmin_SeesTheScheduledJobs_AndRunsOneNow()
+    {
+        var admin = await app.SignedInPageAsync("admin");
+        await admin.GotoAsync("/console/admin/jobs");
+        var list = admin.Locator("#jobs-list");
+        foreach (var job in new[] { "sla.sweep", "approvals.remind", "rules.timed", "db.statistics" })
+            await Expect(list.Locator($"tr[data-job='{job}']")).ToBeVisibleAsync();
+        await Expect(list.Locator("tr[data-job='sla.sweep']")).ToContainTextAsync("1 min");
+        await Expect(list.Locator("tr[data-job='db.statistics']")).ToContainTextAsync("1 h");
+
+        var row = list.Locator("tr[data-job='sla.sweep']");
+        var runs = await RunCountAsync("sla.sweep");
+        await row.Locator("button[data-action=run]").ClickAsync();
+        await Expect(admin.Locator("#jobs-result[data-result=succeeded]")).ToContainTextAsync("sla.sweep ran and succeeded");
+        await Expect(row).ToHaveAttributeAsync("data-outcome", "succeeded");
+        await Expect(row).ToContainTextAsync($"{runs + 1} in all, 0 failed");
+        Assert.Equal(runs + 1, await RunCountAsync("sla.sweep")); // the API sees the run the screen made
+        await admin.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-jobs.png"), FullPage = true });
+        await admin.Context.CloseAsync();
+    }
+
+    async Task<int> RunCountAsync(string job)
+    {
+        using var api = await app.ApiAsync("admin");
+        var jobs = await api.GetFromJsonAsync<JsonElement>("/api/v1/admin/jobs");
+        return jobs.EnumerateArray().Single(j => j.GetProperty("name").GetString() == job).GetProperty("runCount").GetInt32();
+    }
+
     [Theory]
     [InlineData("/console/admin/templates")]
     [InlineData("/console/admin/templates/assigned/en")]
     [InlineData("/console/admin/outbox")]
     [InlineData("/console/admin/mail")]
+    [InlineData("/console/admin/jobs")]
     public async Task ATechnician_GetsTheOrdinary404_AndNoAdminEntry(string address)
     {
         var li = await app.SignedInPageAsync("li.agent");
@@ -102,7 +132,7 @@ public sealed class AdminBrowserTests(BrowserApp app)
         var response = await li.GotoAsync(address);
         Assert.Equal(404, response!.Status);
         await Expect(li.Locator("#fd-notfound-heading")).ToBeVisibleAsync();
-        await Expect(li.Locator("#template-list, #outbox-counts, #mail-list, #mail-empty, #template-subject")).ToHaveCountAsync(0);
+        await Expect(li.Locator("#template-list, #outbox-counts, #mail-list, #mail-empty, #template-subject, #jobs-list")).ToHaveCountAsync(0);
         await li.Context.CloseAsync();
     }
 
