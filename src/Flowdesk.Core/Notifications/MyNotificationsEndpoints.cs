@@ -20,7 +20,7 @@ public sealed record MarkedRead(int Marked);
 /// <summary>The caller's in-app notifications: newest first with the unread count; mark one or all as read. Only one's own.</summary>
 public static class MyNotificationsEndpoints
 {
-    public const int MaxPageSize = 200;
+    public const int MaxPageSize = Paging.MaxPageSize;
 
     public static void Map(IEndpointRouteBuilder api)
     {
@@ -30,14 +30,13 @@ public static class MyNotificationsEndpoints
         mine.MapPost("/read-all", MarkAllRead).WithSummary("Mark all my notifications read");
     }
 
-    static async Task<Results<Ok<NotificationPage>, ValidationProblem>> List(int? page, int? pageSize, bool? unread, Caller caller, FlowdeskDb db,
+    static async Task<Results<Ok<NotificationPage>, ValidationProblem>> List(string? page, string? pageSize, bool? unread, Caller caller, FlowdeskDb db,
         IStringLocalizer<Messages> t, CancellationToken ct)
     {
         var errors = new FieldErrors(t);
-        if (page is < 1) errors.Add("page", "validation.page");
-        if (pageSize is < 1 or > MaxPageSize) errors.Add("pageSize", "validation.page_size", MaxPageSize);
+        var paging = Paging.Read(errors, page, pageSize, defaultSize: 20);
         if (errors.Any) return Problems.Validation(t, errors.ToDictionary());
-        return TypedResults.Ok(await PageAsync(db, caller.PersonId, page ?? 1, pageSize ?? 20, unread == true, ct));
+        return TypedResults.Ok(await PageAsync(db, caller.PersonId, paging.Page, paging.PageSize, unread == true, ct));
     }
 
     /// <summary>One page of a person's notifications, newest first, with the totals (the API and the notifications page).</summary>

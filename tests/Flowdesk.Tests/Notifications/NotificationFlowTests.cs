@@ -105,6 +105,11 @@ public sealed class NotificationFlowTests(NotificationsApp app)
         Assert.Equal(0, after.GetProperty("unread").GetInt32());
         Assert.Empty(after.GetProperty("items").EnumerateArray());
         await (await reader.GetAsync("/api/v1/me/notifications?pageSize=500")).ShouldBe(HttpStatusCode.BadRequest);
+        foreach (var (query, field) in new[] { ("page=0", "page"), ("page=x", "page"), ("page=2147483647", "page"), ("pageSize=-1", "pageSize") })
+        {
+            var problem = await (await reader.GetAsync($"/api/v1/me/notifications?{query}")).ShouldBe(HttpStatusCode.BadRequest);
+            Assert.True(problem.Errors().ContainsKey(field), $"{query}: {problem}");
+        }
         Assert.NotEqual(Guid.Empty, person.Id);
     }
 
