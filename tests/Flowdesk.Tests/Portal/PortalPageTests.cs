@@ -34,6 +34,19 @@ public sealed partial class PortalPageTests(PortalApp app)
         Assert.Contains("href=\"/portal/catalog/it.laptop\"", home.Html);
     }
 
+    [Theory]
+    [InlineData("/portal/requests?page=2147483647")]
+    [InlineData("/portal/requests?all=true&page=999999999")]
+    [InlineData("/notifications?page=2147483647")]
+    public async Task APageNumberFarPastTheEnd_ShowsAnEmptyPage_NotAnError(string address)
+    {
+        using var alice = Browser.Open(app);
+        await alice.SignedInAs("alice");
+        var page = await alice.Get(address);
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.DoesNotContain("trace id", page.Html, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task DeskStaff_KeepTheirHomePage()
     {
