@@ -32,6 +32,12 @@ public readonly record struct Paging(int Page, int PageSize)
         return new Paging(number.Value, size.Value);
     }
 
+    /// <summary>
+    /// A page number from a screen's address, where a bad one shows a page rather than an error: at least 1, and no
+    /// further than the last page whose offset fits in an int.
+    /// </summary>
+    public static int Clamp(int? page, int pageSize) => Math.Clamp(page ?? 1, 1, int.MaxValue / pageSize);
+
     static int? Parse(string? value, int fallback) =>
         string.IsNullOrEmpty(value) ? fallback : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 }

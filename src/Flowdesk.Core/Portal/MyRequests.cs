@@ -33,7 +33,7 @@ public static class MyRequests
     {
         var query = Mine(db, caller);
         if (openOnly) query = query.OpenOnly();
-        page = Math.Clamp(page, 1, int.MaxValue / pageSize); // a page from the address past that would overflow the offset
+        page = Api.Paging.Clamp(page, pageSize);
         var rows = await query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Number)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(t => new { t.Id, t.Number, t.Subject, t.Status, t.ProcessKey, t.ProcessVersion, t.CreatedAt, t.UpdatedAt, t.ResolutionDue, t.ResolvedAt, t.ClosedAt })

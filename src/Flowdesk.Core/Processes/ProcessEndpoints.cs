@@ -88,7 +88,8 @@ public static class ProcessEndpoints
         var parsed = yaml ? ProcessDocuments.FromYaml(text) : ProcessDocuments.FromJson(text);
         if (parsed.Definition is null || parsed.Errors.Count > 0) return Invalid(t, parsed.Errors);
         // If-Match (optional): the draft this edit started from must still be the draft, unchanged since.
-        if (IfMatch.Present(http) && !await DraftMatchesAsync(db, http, parsed.Definition.Key, ct)) return Problems.PreconditionFailed(t);
+        if (IfMatch.Present(http) && !(await ProcessLibrary.DraftETagAsync(db, parsed.Definition.Key, ct) is { } draftTag && IfMatch.Matches(http, draftTag)))
+            return Problems.PreconditionFailed(t);
         var saved = await ProcessLibrary.SaveDraftAsync(db, parsed.Definition, caller.PersonId, clock.GetUtcNow(), ct);
         if (!saved.Ok) return Invalid(t, parsed.Locate(saved.Errors));
         await db.SaveChangesAsync(ct);
@@ -96,10 +97,6 @@ public static class ProcessEndpoints
         return TypedResults.Created($"/api/v1/processes/{parsed.Definition.Key}/versions/{saved.Version!.Number}",
             new VersionSummary(saved.Version.Number, "draft", saved.Version.Changelog, saved.Version.CreatedAt, null));
     }
-
-    static async Task<bool> DraftMatchesAsync(FlowdeskDb db, HttpContext http, string key, CancellationToken ct) =>
-        await db.ProcessVersions.AsNoTracking().Where(v => v.ProcessKey == key && v.Status == ProcessVersionStatus.Draft).SingleOrDefaultAsync(ct)
-            is { } draft && IfMatch.Matches(http, draft.ETag);
 
     static async Task<IResult> Publish(string key, int number, Caller caller, FlowdeskDb db, HttpContext http, TimeProvider clock,
         IStringLocalizer<Messages> t, CancellationToken ct)

@@ -31,6 +31,11 @@ public static class ProcessLibrary
     /// Creates the process or revises its open draft, or starts a new draft after the newest published version.
     /// Validates first; nothing is saved when the document has errors. Does not call SaveChanges.
     /// </summary>
+    /// <summary>The ETag of the process's open draft as it is now; null when it has none. What an edit must have started from.</summary>
+    public static async Task<string?> DraftETagAsync(FlowdeskDb db, string key, CancellationToken ct) =>
+        await db.ProcessVersions.AsNoTracking().Where(v => v.ProcessKey == key && v.Status == ProcessVersionStatus.Draft)
+            .Select(v => new { v.Number, v.Revision }).SingleOrDefaultAsync(ct) is { } draft ? ProcessVersion.ETagOf(draft.Number, draft.Revision) : null;
+
     public static async Task<LibraryResult> SaveDraftAsync(FlowdeskDb db, ProcessDefinition definition, Guid authorId, DateTimeOffset now, CancellationToken ct)
     {
         var references = await ReferencesAsync(db, ct);
